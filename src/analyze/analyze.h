@@ -1,0 +1,35 @@
+// Analysis: turns raw regex matches of one blob into findings, "knowing what was found":
+// entropy and placeholder checks, the rule's analyzer (JWT decoding, key parsing,
+// checksums...), file context (browser/mobile code raises severity), inline allows and
+// the added-lines filter of staged/diff scans. Stateless and thread-safe.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "core/blob.h"
+#include "findings/finding.h"
+#include "rules/rule.h"
+#include "scan/scanner.h"
+
+namespace keyhole::analyze {
+
+struct AnalyzeOptions {
+  size_t max_findings_per_blob = 1000;  // bounds output on hostile input; excess is noted
+};
+
+// Appends the findings of `matches` (from scanning `blob.bytes()`) to *out.
+// Returns the number of candidates dropped because of the per-blob cap.
+size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
+                   const std::vector<scan::Match>& matches, const AnalyzeOptions& options,
+                   std::vector<findings::Finding>* out);
+
+// After every blob is analyzed: checks across findings, e.g. an HS256 JWT whose signature
+// verifies with an HMAC secret found elsewhere in the scan (forgeable: critical, both
+// locations linked).
+void CrossAnalyze(std::vector<findings::Finding>& findings);
+
+// True if `name` is a known analyzer (rule files may only name known analyzers).
+bool IsKnownAnalyzer(std::string_view name);
+
+}  // namespace keyhole::analyze

@@ -1,0 +1,36 @@
+// The analyzer registry: one line per analyzer. Analyzers are declared in analyzers.h.
+#include "analyze/analyzer.h"
+#include "analyze/analyzers.h"
+
+namespace keyhole::analyze {
+
+namespace {
+
+struct Entry {
+  std::string_view name;
+  AnalyzerFn fn;
+};
+
+constexpr Entry kAnalyzers[] = {
+    // {"jwt", &AnalyzeJwt},
+    {"none", nullptr},
+};
+
+}  // namespace
+
+AnalyzerFn FindAnalyzer(std::string_view name) {
+  for (const Entry& e : kAnalyzers) {
+    if (e.name == name) return e.fn;
+  }
+  return nullptr;
+}
+
+bool IsKnownAnalyzer(std::string_view name) {
+  if (name.empty()) return true;
+  for (const Entry& e : kAnalyzers) {
+    if (e.name == name && e.fn != nullptr) return true;
+  }
+  return false;
+}
+
+}  // namespace keyhole::analyze

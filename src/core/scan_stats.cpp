@@ -1,0 +1,36 @@
+#include "core/scan_stats.h"
+
+#include <algorithm>
+
+namespace keyhole {
+
+void ScanStats::AddError(std::string path, std::string message) {
+  std::lock_guard<std::mutex> lock(mu_);
+  errors_.push_back({std::move(path), std::move(message)});
+}
+
+void ScanStats::AddNote(std::string note) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (std::find(notes_.begin(), notes_.end(), note) == notes_.end()) notes_.push_back(std::move(note));
+}
+
+std::vector<ScanError> ScanStats::errors() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<ScanError> out = errors_;
+  std::sort(out.begin(), out.end(), [](const ScanError& a, const ScanError& b) {
+    return a.path != b.path ? a.path < b.path : a.message < b.message;
+  });
+  return out;
+}
+
+std::vector<std::string> ScanStats::notes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return notes_;
+}
+
+size_t ScanStats::error_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return errors_.size();
+}
+
+}  // namespace keyhole

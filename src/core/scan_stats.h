@@ -1,0 +1,40 @@
+// ScanStats: counters and per-file errors of one scan. Thread-safe: workers update it
+// concurrently (counters are atomic, errors are appended under a mutex).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace keyhole {
+
+struct ScanError {
+  std::string path;     // what could not be read ("" for the scan as a whole)
+  std::string message;  // why
+};
+
+class ScanStats {
+ public:
+  std::atomic<uint64_t> files_scanned{0};       // files or blobs whose bytes were matched
+  std::atomic<uint64_t> bytes_scanned{0};
+  std::atomic<uint64_t> skipped_binary{0};
+  std::atomic<uint64_t> skipped_too_large{0};
+  std::atomic<uint64_t> skipped_ignored{0};     // .gitignore'd, LFS pointers, submodules...
+  std::atomic<uint64_t> skipped_symlinks{0};    // symlinks leaving the root, loops
+  std::atomic<uint64_t> missing_objects{0};     // partial-clone objects absent by design
+
+  void AddError(std::string path, std::string message);
+  void AddNote(std::string note);               // e.g. "shallow clone: history is incomplete"
+  std::vector<ScanError> errors() const;        // sorted by path
+  std::vector<std::string> notes() const;
+  size_t error_count() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<ScanError> errors_;
+  std::vector<std::string> notes_;
+};
+
+}  // namespace keyhole

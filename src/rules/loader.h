@@ -1,0 +1,44 @@
+// Loading rule files. Both dialects load through the same parser: keyhole's own
+// (DESIGN.md §3) and gitleaks' (.gitleaks.toml), which keyhole's extends.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "rules/rule.h"
+
+namespace keyhole::rules {
+
+// A user configuration file (.keyhole.toml, .gitleaks.toml or --config FILE).
+struct Config {
+  RuleSet rules;                          // rules and global allowlists the file defines
+  bool use_default = true;                // [extend] useDefault (true when no [extend] and no rules)
+  std::vector<std::string> disabled_rules;  // [extend] disabledRules
+  std::string path;                       // the file
+};
+
+// Parses one TOML rule file. Errors name `filename`, the rule id (when known) and the reason:
+// TOML syntax, unknown fields, bad types, an RE2 compile error, duplicate ids.
+Result<RuleSet> ParseRuleFile(std::string_view toml_text, std::string_view filename);
+
+// Parses a configuration file, including [extend].
+Result<Config> ParseConfig(std::string_view toml_text, std::string_view filename);
+Result<Config> LoadConfigFile(const std::filesystem::path& path);
+
+// The rules compiled into the binary (rules/*.toml at build time).
+Result<RuleSet> DefaultRules();
+
+// Default rules (when config.use_default) minus disabled ones, plus the config's rules
+// (a config rule with a default rule's id replaces it) and allowlists.
+Result<RuleSet> Resolve(const Config* config);
+
+// Checks a whole rule set: every regex compiles with RE2, ids are unique and non-empty,
+// secretGroup exists in its regex. Errors name the file and the rule id.
+Status Validate(const RuleSet& set);
+
+// Hash of the rule set's content (hex), for --version and database caches.
+std::string RulesHash(const RuleSet& set);
+
+}  // namespace keyhole::rules

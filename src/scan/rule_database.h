@@ -1,0 +1,49 @@
+// RuleDatabase: a rule set compiled for matching. Holds one Vectorscan (libhs) database
+// (the literal-anchored rules as regexes, plus every keyword-gated rule's keywords as
+// caseless literals) and, per rule, the RE2 used to confirm a hit and extract the secret.
+// Immutable after Build(); safe to share across threads. Scratch space is per Scanner.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "rules/rule.h"
+
+namespace keyhole::scan {
+
+struct DatabaseOptions {
+  bool prefilter = true;  // false: run every rule's RE2 over every line (--no-prefilter; tests)
+};
+
+// How a rule gets into the prefilter.
+enum class Gate {
+  kRegex,    // its regex (or a literal-anchored prefilter form) is in the libhs database
+  kKeyword,  // its keywords are caseless literals in the database; RE2 runs where one hits
+  kAlways,   // no usable literal or keyword: RE2 runs over every line (slow; counted)
+  kPathOnly, // no regex: the rule matches files by path alone
+};
+
+class RuleDatabase {
+ public:
+  // Compiles `rules` (which must outlive the database). Errors name the rule id and file.
+  static Result<std::unique_ptr<RuleDatabase>> Build(const rules::RuleSet& rules,
+                                                     DatabaseOptions options = {});
+  ~RuleDatabase();
+  RuleDatabase(const RuleDatabase&) = delete;
+  RuleDatabase& operator=(const RuleDatabase&) = delete;
+
+  const rules::RuleSet& rules() const { return *rules_; }
+  Gate gate(size_t rule_index) const;
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  RuleDatabase() = default;
+  const rules::RuleSet* rules_ = nullptr;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace keyhole::scan

@@ -1,0 +1,35 @@
+// Source: where blobs come from (a directory, git history, the index, a diff range,
+// stdin). A source owns its own parallelism because reading is part of the work: a
+// git source gives every worker its own git_repository handle.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/blob.h"
+#include "core/scan_stats.h"
+#include "core/status.h"
+
+namespace keyhole::source {
+
+// Called once per blob. Run() may call it concurrently from up to `threads` threads; each
+// concurrent call gets a distinct `worker` index in [0, threads), so the callee can keep
+// per-worker state (scratch space, results) without locks.
+using BlobSink = std::function<void(int worker, const Blob& blob)>;
+
+struct SourceOptions {
+  // Files larger than this are skipped and counted (stats.skipped_too_large). 0 = no limit.
+  uint64_t max_file_size = 50ull << 20;  // (50 MiB) larger than any source file; bounds memory
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Produces every blob to `sink`. Problems with single files or objects go into
+  // `stats` (AddError) and the walk goes on; a non-OK Status means the source as a whole
+  // failed (no such directory, not a repository...).
+  virtual Status Run(int threads, const BlobSink& sink, ScanStats& stats) = 0;
+};
+
+}  // namespace keyhole::source
