@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/blob.h"
+#include "findings/filter.h"
 #include "findings/finding.h"
 #include "rules/rule.h"
 #include "scan/scanner.h"
@@ -16,6 +17,8 @@ namespace keyhole::analyze {
 
 struct AnalyzeOptions {
   size_t max_findings_per_blob = 1000;  // bounds output on hostile input; excess is noted
+  // Config allowlists, applied per candidate (they may look at the whole match and line).
+  const findings::AllowlistFilter* allowlist = nullptr;
 };
 
 // Appends the findings of `matches` (from scanning `blob.bytes()`) to *out.
