@@ -1,12 +1,135 @@
 #include "cli/app.h"
 
 #include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
 
 namespace keyhole::cli {
 
-int Main(int, char**) {
-  std::fprintf(stderr, "keyhole: not built yet\n");
-  return 2;
+namespace {
+
+constexpr const char* kScanExamples = R"(
+Examples:
+  keyhole scan                              scan the working tree (honours .gitignore)
+  keyhole scan --staged                     pre-commit: only what the commit adds
+  keyhole scan --diff origin/main..HEAD     CI gate: only what the branch adds
+  keyhole scan --history                    every blob in every branch, tag and stash
+  keyhole scan --format sarif -o k.sarif    for GitHub code scanning
+  cat file | keyhole scan -                 scan standard input
+
+Exit codes: 0 no findings, 1 findings at or above --fail-on, 2 error or incomplete scan.)";
+
+void AddScanOptions(CLI::App* cmd, ScanArgs& a) {
+  cmd->add_option("path", a.path, "Directory, file, or - for stdin (default: .)");
+  cmd->add_flag("--history", a.history, "Scan every blob reachable from the repository's refs");
+  cmd->add_option("--branch", a.branches, "With --history: only these refs (repeatable)");
+  cmd->add_flag("--all", a.all, "With --history: every ref (default)");
+  cmd->add_flag("--staged", a.staged, "Scan staged changes against HEAD (pre-commit)");
+  cmd->add_option("--diff", a.diff, "Scan what a revision range adds: BASE..HEAD, or BASE");
+  cmd->add_option("-c,--config", a.config, "Config file (default: .keyhole.toml or .gitleaks.toml at the root)");
+  cmd->add_option("-f,--format", a.format, "Output format: text, json, jsonl, sarif")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif"}));
+  cmd->add_option("-o,--output", a.output, "Write the report to FILE (mode 0600) instead of stdout");
+  cmd->add_flag("--show-secrets", a.show_secrets, "Print secrets in full (default: redacted)");
+  cmd->add_option("--fail-on", a.fail_on, "Lowest severity that makes the exit code 1 (default: low)")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low", "info"}));
+  cmd->add_option("--baseline", a.baseline, "Suppress findings listed in this baseline (keyhole or gitleaks JSON)");
+  cmd->add_option("-j,--threads", a.threads, "Worker threads (default: one per core)")->check(CLI::Range(0, 256));
+  cmd->add_option("--max-file-size", a.max_file_size, "Skip (and count) files larger than BYTES (default: 50 MiB)");
+  cmd->add_option("--max-findings-per-file", a.max_findings_per_file, "Cap per file; the excess is noted (default: 1000)");
+  cmd->add_flag("--no-prefilter", a.no_prefilter, "Run every rule's regex on every line (slow; for checking)");
+  cmd->add_option("--color", a.color, "auto, always or never (NO_COLOR is honoured)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_flag("-q,--quiet", a.quiet, "Print findings only, no summary");
+  cmd->add_flag("-v,--verbose", a.verbose, "Print skipped files and timing details");
+  cmd->add_flag("!--no-progress", a.progress, "Never draw a progress line");
+  cmd->add_option("--automation-id", a.automation_id, "SARIF automationDetails.id (default: keyhole/<mode>/)");
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  try {
+    CLI::App app{"keyhole: finds hardcoded JWTs, signing keys and other secrets in source repositories"};
+    app.set_version_flag("-V,--version", VersionString());
+    app.require_subcommand(1);
+    app.footer("Run `keyhole COMMAND --help` for a command's options.");
+
+    ScanArgs scan;
+    CLI::App* scan_cmd = app.add_subcommand("scan", "Scan a directory, a git history, staged changes, a diff or stdin");
+    AddScanOptions(scan_cmd, scan);
+    scan_cmd->footer(kScanExamples);
+
+    RulesArgs rules;
+    CLI::App* rules_cmd = app.add_subcommand("rules", "List, check or explain the detection rules");
+    rules_cmd->require_subcommand(1);
+    CLI::App* rules_list = rules_cmd->add_subcommand("list", "List every rule");
+    rules_list->add_option("-f,--format", rules.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    CLI::App* rules_check = rules_cmd->add_subcommand("check", "Run every rule's examples and negative examples");
+    CLI::App* rules_explain = rules_cmd->add_subcommand("explain", "Describe a rule: severity, examples, remediation");
+    rules_explain->add_option("id", rules.rule_id, "Rule id")->required();
+    for (CLI::App* c : {rules_list, rules_check, rules_explain}) {
+      c->add_option("-c,--config", rules.config, "Also load this config's rules");
+      c->add_flag("-v,--verbose", rules.verbose, "More detail");
+    }
+
+    BaselineArgs baseline;
+    CLI::App* baseline_cmd = app.add_subcommand("baseline", "Record current findings as accepted, or prune stale entries");
+    baseline_cmd->require_subcommand(1);
+    CLI::App* baseline_create = baseline_cmd->add_subcommand("create", "Write a baseline of the current findings");
+    CLI::App* baseline_prune = baseline_cmd->add_subcommand("prune", "Remove baseline entries that no longer match");
+    baseline_create->add_option("path", baseline.scan.path, "What to scan (default: .)");
+    baseline_create->add_option("-o,--output", baseline.file, "Baseline file (default: .keyhole-baseline.json)");
+    baseline_prune->add_option("path", baseline.scan.path, "What to scan (default: .)");
+    baseline_prune->add_option("--baseline", baseline.file, "Baseline file (default: .keyhole-baseline.json)");
+    for (CLI::App* c : {baseline_create, baseline_prune}) {
+      c->add_option("-c,--config", baseline.scan.config, "Config file");
+      c->add_flag("--history", baseline.scan.history, "Baseline the whole history");
+    }
+
+    HookArgs hook;
+    CLI::App* hook_cmd = app.add_subcommand("hook", "Install or remove keyhole as the repository's git pre-commit hook");
+    hook_cmd->require_subcommand(1);
+    CLI::App* hook_install = hook_cmd->add_subcommand("install", "Write the pre-commit hook (respects core.hooksPath)");
+    CLI::App* hook_uninstall = hook_cmd->add_subcommand("uninstall", "Remove keyhole's pre-commit hook (only its own)");
+    hook_install->add_flag("--force", hook.force, "Replace an existing pre-commit hook");
+    for (CLI::App* c : {hook_install, hook_uninstall}) c->add_option("--repo", hook.repo, "Repository (default: .)");
+
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+      return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      app.exit(e);
+      return 2;
+    }
+
+    if (scan_cmd->parsed()) return RunScan(scan);
+    if (rules_cmd->parsed()) {
+      rules.action = rules_list->parsed() ? "list" : rules_check->parsed() ? "check" : "explain";
+      return RunRules(rules);
+    }
+    if (baseline_cmd->parsed()) {
+      baseline.action = baseline_create->parsed() ? "create" : "prune";
+      return RunBaseline(baseline);
+    }
+    if (hook_cmd->parsed()) {
+      hook.action = hook_install->parsed() ? "install" : "uninstall";
+      return RunHook(hook);
+    }
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "keyhole: internal error: %s\n", e.what());
+    return 2;
+  }
 }
 
 }  // namespace keyhole::cli

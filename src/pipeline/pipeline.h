@@ -20,6 +20,9 @@ struct PipelineOptions {
   bool apply_allowlists = true;
 };
 
+// Number of worker threads for `requested` (0 = one per core).
+int EffectiveThreads(int requested);
+
 // Scans every blob of `src`; appends the surviving findings, sorted (FindingLess), to
 // *out. Per-file problems are in `stats`; a non-OK Status means the scan failed as a whole.
 Status Run(source::Source& src, const scan::RuleDatabase& db,

@@ -45,6 +45,7 @@ struct Rule {
   std::vector<std::string> negative_examples;  // must not
   std::vector<Allowlist> allowlists;
   std::vector<std::string> tags;
+  std::string example_path;          // path the examples are checked as (rules with `path`)
   std::string source_file;           // where it was loaded from ("<embedded>/jwt.toml", path)
 };
 

@@ -1,0 +1,90 @@
+#include "cli/output.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <streambuf>
+
+namespace keyhole::cli {
+
+namespace {
+
+// A streambuf over a file descriptor it owns: lets us create the file with open(2) and
+// mode 0600 atomically, which std::ofstream cannot.
+class FdBuf : public std::streambuf {
+ public:
+  explicit FdBuf(int fd) : fd_(fd) { setp(buf_, buf_ + sizeof buf_); }
+  ~FdBuf() override {
+    sync();
+    close(fd_);
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (sync() != 0) return traits_type::eof();
+    if (c != traits_type::eof()) {
+      *pptr() = static_cast<char>(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override {
+    const char* p = pbase();
+    while (p < pptr()) {
+      ssize_t n = write(fd_, p, static_cast<size_t>(pptr() - p));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return -1;
+      }
+      p += n;
+    }
+    setp(buf_, buf_ + sizeof buf_);
+    return 0;
+  }
+
+ private:
+  int fd_;
+  char buf_[1 << 16];
+};
+
+class FdStream : public std::ostream {
+ public:
+  explicit FdStream(int fd) : std::ostream(nullptr), buf_(fd) { rdbuf(&buf_); }
+
+ private:
+  FdBuf buf_;
+};
+
+struct NonOwningStdout : std::ostream {
+  NonOwningStdout() : std::ostream(std::cout.rdbuf()) {}
+};
+
+}  // namespace
+
+Result<std::unique_ptr<std::ostream>> OpenOutput(const std::string& path) {
+  if (path.empty() || path == "-") return std::unique_ptr<std::ostream>(new NonOwningStdout());
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError("cannot write " + path + ": " + std::strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) fchmod(fd, 0600);  // an existing report
+  return std::unique_ptr<std::ostream>(new FdStream(fd));
+}
+
+bool UseColor(const std::string& mode, bool to_stdout) {
+  if (mode == "always") return true;
+  if (mode == "never" || !to_stdout) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::strcmp(term, "dumb") == 0) return false;
+  return isatty(STDOUT_FILENO) == 1;
+}
+
+bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
+
+}  // namespace keyhole::cli

@@ -1,0 +1,23 @@
+// Where reports go: stdout or a file created with mode 0600 (reports describe secrets).
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "core/status.h"
+
+namespace keyhole::cli {
+
+// Opens `path` for writing with mode 0600 (also tightening an existing file), or stdout
+// for "" and "-". The stream is unbuffered-safe to use until destroyed.
+Result<std::unique_ptr<std::ostream>> OpenOutput(const std::string& path);
+
+// Whether to colour output written to stdout: "always", "never", or "auto" (stdout is a
+// terminal, NO_COLOR is unset, TERM is not "dumb").
+bool UseColor(const std::string& mode, bool to_stdout);
+
+// True if stderr is a terminal (progress lines).
+bool StderrIsTerminal();
+
+}  // namespace keyhole::cli

@@ -1,0 +1,97 @@
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/scan_runner.h"
+#include "findings/baseline.h"
+#include "report/reporter.h"
+#include "rules/loader.h"
+
+namespace keyhole::cli {
+
+namespace {
+
+void PrintError(const Status& s) { std::fprintf(stderr, "keyhole: %s\n", s.ToString().c_str()); }
+
+}  // namespace
+
+int RunScan(const ScanArgs& args) {
+  std::string format = args.format.empty() ? "text" : args.format;
+  std::unique_ptr<report::Reporter> reporter = report::MakeReporter(format);
+  if (!reporter) {
+    PrintError(Status::InvalidArgument("unknown format: " + format));
+    return 2;
+  }
+  Severity fail_on = ParseSeverity(args.fail_on).value_or(Severity::kLow);
+
+  Result<ScanRun> result = ExecuteScan(args);
+  if (!result.ok()) {
+    PrintError(result.status());
+    return 2;
+  }
+  ScanRun& run = result.value();
+
+  size_t baselined = 0;
+  if (!args.baseline.empty()) {
+    Result<findings::Baseline> baseline = findings::Baseline::Load(args.baseline);
+    if (!baseline.ok()) {
+      PrintError(baseline.status());
+      return 2;
+    }
+    baselined = baseline->Apply(&run.findings);
+    size_t stale = baseline->Stale().size();
+    if (baselined > 0) run.stats->AddNote(std::to_string(baselined) + " findings suppressed by the baseline");
+    if (stale > 0)
+      run.stats->AddNote(std::to_string(stale) + " baseline entries no longer match (run `keyhole baseline prune`)");
+  }
+
+  report::RunInfo info;
+  info.tool_version = KEYHOLE_VERSION;
+  info.rules_hash = rules::RulesHash(run.rules.set);
+  info.mode = run.mode;
+  info.root = run.root.string();
+  info.automation_id = args.automation_id.empty() ? "keyhole/" + run.mode + "/" : args.automation_id;
+  info.seconds = run.seconds;
+  info.rules = &run.rules.set;
+  info.stats = run.stats.get();
+  info.show_secrets = args.show_secrets;
+  bool to_stdout = args.output.empty() || args.output == "-";
+  info.color = UseColor(args.color, to_stdout);
+  info.verbose = args.verbose;
+
+  Result<std::unique_ptr<std::ostream>> out = OpenOutput(args.output);
+  if (!out.ok()) {
+    PrintError(out.status());
+    return 2;
+  }
+  if (Status s = reporter->Write(run.findings, info, **out); !s.ok()) {
+    PrintError(s);
+    return 2;
+  }
+  (*out)->flush();
+  if (!**out) {
+    PrintError(Status::IOError("failed writing the report"));
+    return 2;
+  }
+
+  if (!run.status.ok()) {
+    PrintError(run.status);
+    return 2;
+  }
+  // Structured formats on stdout carry errors inside; say it on stderr as well so a CI
+  // log shows why the step failed.
+  size_t errors = run.stats->error_count();
+  if (errors > 0) {
+    if (format != "text" || !to_stdout) {
+      std::fprintf(stderr, "keyhole: %zu files could not be scanned; the scan is incomplete\n", errors);
+    }
+    return 2;
+  }
+  for (const findings::Finding& f : run.findings) {
+    if (f.severity >= fail_on) return 1;
+  }
+  return 0;
+}
+
+}  // namespace keyhole::cli

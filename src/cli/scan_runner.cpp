@@ -1,0 +1,131 @@
+#include "cli/scan_runner.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "cli/output.h"
+#include "findings/filter.h"
+#include "pipeline/pipeline.h"
+#include "scan/rule_database.h"
+#include "source/dir_source.h"
+#include "source/git_source.h"
+
+namespace keyhole::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Draws "scanned N files, X MB (Y MB/s)" on stderr while a long scan runs, when stderr is
+// a terminal. Starts drawing only after a second, so quick scans print nothing.
+class ProgressLine {
+ public:
+  ProgressLine(const ScanStats& stats, bool enabled) : stats_(stats) {
+    if (enabled) thread_ = std::thread([this] { Loop(); });
+  }
+  ~ProgressLine() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  void Loop() {
+    auto start = std::chrono::steady_clock::now();
+    std::unique_lock<std::mutex> lock(mu_);
+    if (cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; })) return;
+    while (!done_) {
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double mb = static_cast<double>(stats_.bytes_scanned.load()) / 1e6;
+      std::fprintf(stderr, "\r\033[Kkeyhole: %llu files, %.1f MB, %.1f MB/s",
+                   static_cast<unsigned long long>(stats_.files_scanned.load()), mb, secs > 0 ? mb / secs : 0.0);
+      std::fflush(stderr);
+      drawn_ = true;
+      cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; });
+    }
+  }
+
+  const ScanStats& stats_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool drawn_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+Result<ScanRun> ExecuteScan(const ScanArgs& args) {
+  ScanRun run;
+  int modes = (args.history ? 1 : 0) + (args.staged ? 1 : 0) + (!args.diff.empty() ? 1 : 0);
+  if (modes > 1) return Status::InvalidArgument("--history, --staged and --diff are exclusive");
+  if (args.path == "-" && modes > 0) return Status::InvalidArgument("stdin (-) cannot be combined with git modes");
+  if ((!args.branches.empty() || args.all) && !args.history)
+    return Status::InvalidArgument("--branch and --all need --history");
+
+  std::error_code ec;
+  fs::path path = args.path.empty() ? fs::path(".") : fs::path(args.path);
+  if (args.path != "-" && !fs::exists(path, ec)) return Status::NotFound("no such file or directory: " + args.path);
+
+  source::SourceOptions source_options;
+  source_options.max_file_size = args.max_file_size;
+  std::unique_ptr<source::Source> src;
+  if (args.path == "-") {
+    run.mode = "stdin";
+    run.root = fs::current_path(ec);
+    src = source::MakeStdinSource(source_options);
+  } else if (modes == 0) {
+    run.mode = "directory";
+    run.root = fs::absolute(fs::is_directory(path, ec) ? path : path.parent_path(), ec).lexically_normal();
+    src = source::MakeDirSource(path, source_options);
+  } else {
+    run.root = fs::absolute(DiscoverRoot(path), ec).lexically_normal();
+    if (args.history) {
+      run.mode = "history";
+      source::HistoryOptions h;
+      h.refs = args.branches;
+      h.all = args.branches.empty();
+      h.base = source_options;
+      src = source::MakeGitHistorySource(path, h);
+    } else if (args.staged) {
+      run.mode = "staged";
+      src = source::MakeStagedSource(path, source_options);
+    } else {
+      run.mode = "diff";
+      src = source::MakeDiffSource(path, args.diff, source_options);
+    }
+  }
+
+  Result<LoadedRules> rules = LoadRules(args.config, run.root);
+  if (!rules.ok()) return rules.status();
+  run.rules = std::move(rules).value();
+
+  scan::DatabaseOptions db_options;
+  db_options.prefilter = !args.no_prefilter;
+  Result<std::unique_ptr<scan::RuleDatabase>> db = scan::RuleDatabase::Build(run.rules.set, db_options);
+  if (!db.ok()) return db.status();
+  Result<std::unique_ptr<findings::AllowlistFilter>> filter = findings::AllowlistFilter::Build(run.rules.set);
+  if (!filter.ok()) return filter.status();
+
+  pipeline::PipelineOptions options;
+  options.threads = args.threads;
+  options.analyze.max_findings_per_blob = args.max_findings_per_file;
+
+  auto start = std::chrono::steady_clock::now();
+  {
+    ProgressLine progress(*run.stats, args.progress && !args.quiet && StderrIsTerminal());
+    run.status = pipeline::Run(*src, **db, filter->get(), options, *run.stats, &run.findings);
+  }
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return run;
+}
+
+}  // namespace keyhole::cli

@@ -1,0 +1,79 @@
+#include "pipeline/pipeline.h"
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <thread>
+
+#include "scan/scanner.h"
+
+namespace keyhole::pipeline {
+
+namespace {
+
+// Per-worker state: a Scanner (libhs scratch + lazily built RE2s) and local results, so
+// workers never share anything mutable but ScanStats.
+struct Worker {
+  std::unique_ptr<scan::Scanner> scanner;
+  std::vector<scan::Match> matches;
+  std::vector<findings::Finding> findings;
+};
+
+}  // namespace
+
+int EffectiveThreads(int requested) {
+  if (requested > 0) return requested;
+  unsigned hc = std::thread::hardware_concurrency();
+  return hc == 0 ? 1 : static_cast<int>(hc);
+}
+
+Status Run(source::Source& src, const scan::RuleDatabase& db,
+           const findings::AllowlistFilter* filter, const PipelineOptions& options,
+           ScanStats& stats, std::vector<findings::Finding>* out) {
+  const int threads = EffectiveThreads(options.threads);
+  std::vector<Worker> workers(threads);
+  analyze::AnalyzeOptions analyze_options = options.analyze;
+  analyze_options.allowlist = options.apply_allowlists ? filter : nullptr;
+
+  auto sink = [&](int worker, const Blob& blob) {
+    Worker& w = workers.at(static_cast<size_t>(worker));
+    const std::string& path = blob.origin().path;
+    try {
+      if (!w.scanner) w.scanner = std::make_unique<scan::Scanner>(db);
+      stats.files_scanned.fetch_add(1, std::memory_order_relaxed);
+      stats.bytes_scanned.fetch_add(blob.bytes().size(), std::memory_order_relaxed);
+      w.matches.clear();
+      Status s = w.scanner->Scan(blob.bytes(), path, &w.matches);
+      if (!s.ok()) {
+        stats.AddError(path, s.ToString());
+        return;
+      }
+      if (w.matches.empty()) return;
+      size_t dropped = analyze::AnalyzeBlob(blob, db.rules(), w.matches, analyze_options, &w.findings);
+      if (dropped > 0) {
+        stats.AddNote(path + ": " + std::to_string(dropped) +
+                      " more findings not reported (per-file cap " +
+                      std::to_string(analyze_options.max_findings_per_blob) + ")");
+      }
+    } catch (const std::exception& e) {
+      // A bug or resource exhaustion on one blob must not end the scan or go unnoticed.
+      stats.AddError(path, std::string("internal error: ") + e.what());
+    }
+  };
+
+  Status status = src.Run(threads, sink, stats);
+
+  size_t total = 0;
+  for (const Worker& w : workers) total += w.findings.size();
+  std::vector<findings::Finding> all;
+  all.reserve(total);
+  for (Worker& w : workers) {
+    std::move(w.findings.begin(), w.findings.end(), std::back_inserter(all));
+  }
+  analyze::CrossAnalyze(all);
+  findings::SortFindings(all);
+  std::move(all.begin(), all.end(), std::back_inserter(*out));
+  return status;
+}
+
+}  // namespace keyhole::pipeline
