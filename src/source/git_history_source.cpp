@@ -170,7 +170,7 @@ class GitHistorySource final : public Source {
     Walker walker(odb.get(), stats);
     std::vector<GitFacts> facts;
     if (!commits.empty()) {
-      if (Status s = WalkCommits(repo, commits, walker, facts); !s.ok()) return s;
+      if (Status s = WalkCommits(repo, commits, walker, facts, stats); !s.ok()) return s;
     }
     for (const auto& [id, name] : trees) {
       int32_t none = -1;
@@ -230,34 +230,82 @@ class GitHistorySource final : public Source {
     return Status::OK();
   }
 
+  // Orders the commits reachable from `roots` parents-first, then walks their trees in
+  // that order, so the first commit whose tree holds a blob is one that introduced it (no
+  // ancestor holds it). This is git_revwalk's TOPOLOGICAL|REVERSE order, done by hand
+  // because libgit2 1.5's revwalk fails as a whole on a missing parent — which every
+  // shallow clone has, and a damaged repository may have — where we must scan the rest.
   Status WalkCommits(git_repository* repo, const std::vector<git_oid>& roots, Walker& walker,
-                     std::vector<GitFacts>& facts) {
-    git_revwalk* w = nullptr;
-    if (int rc = git_revwalk_new(&w, repo); rc < 0) return ErrorStatus(rc, "cannot walk history");
-    std::unique_ptr<git_revwalk, void (*)(git_revwalk*)> walk(w, git_revwalk_free);
-    // Oldest first, parents before children, so the first commit whose tree holds a blob
-    // is the one that introduced it.
-    git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    for (const git_oid& id : roots) {
-      if (int rc = git_revwalk_push(w, &id); rc < 0) return ErrorStatus(rc, "cannot walk from " + OidHex(id));
-    }
-    git_oid id;
-    int rc;
-    while ((rc = git_revwalk_next(&id, w)) == 0) {
+                     std::vector<GitFacts>& facts, ScanStats& stats) {
+    const std::unordered_set<git_oid, OidHash, OidEq> shallow = ShallowCommits(repo);
+    struct Frame {
+      git_oid commit;
+      git_oid tree;
+      bool expanded;  // parents already pushed: emit on the next pop (post-order)
+    };
+    std::vector<Frame> stack;
+    std::vector<std::pair<git_oid, git_oid>> order;  // (commit, tree), parents first
+    std::unordered_set<git_oid, OidHash, OidEq> visited;
+    uint64_t missing = 0;
+    for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.push_back(Frame{*it, {}, false});
+    while (!stack.empty()) {
+      Frame f = stack.back();
+      stack.pop_back();
+      if (f.expanded) {
+        order.emplace_back(f.commit, f.tree);
+        continue;
+      }
+      if (!visited.insert(f.commit).second) continue;
       git_commit* c = nullptr;
-      if (int lrc = git_commit_lookup(&c, repo, &id); lrc < 0) {
-        return ErrorStatus(lrc, "cannot read commit " + OidHex(id));
+      int rc = git_commit_lookup(&c, repo, &f.commit);
+      if (rc == GIT_ENOTFOUND) {
+        git_error_clear();
+        ++missing;
+        continue;
+      }
+      if (rc < 0) {
+        stats.AddError("<commit " + OidHex(f.commit) + ">", ErrorStatus(rc, "cannot read commit").message());
+        continue;
       }
       CommitPtr commit(c);
+      stack.push_back(Frame{f.commit, *git_commit_tree_id(c), true});
+      if (shallow.count(f.commit) != 0) continue;  // parents cut off by the shallow clone
+      // Pushed last-parent first so the first parent's history is emitted first.
+      for (unsigned p = git_commit_parentcount(c); p-- > 0;) {
+        const git_oid* parent = git_commit_parent_id(c, p);
+        if (parent != nullptr && visited.count(*parent) == 0) stack.push_back(Frame{*parent, {}, false});
+      }
+    }
+    if (missing > 0) {
+      stats.missing_objects += missing;
+      stats.AddNote(std::to_string(missing) + " commit(s) missing from the repository: their history was not scanned");
+    }
+    for (const auto& [commit_id, tree_id] : order) {
       int32_t commit_facts = -2;  // -2: not yet needed (most commits introduce few blobs)
-      auto make_facts = [&] {
+      auto make_facts = [&, id = commit_id]() -> int32_t {
+        git_commit* c = nullptr;
+        if (git_commit_lookup(&c, repo, &id) < 0) {
+          git_error_clear();
+          return -1;
+        }
+        CommitPtr commit(c);
         facts.push_back(CommitFacts(c));
         return static_cast<int32_t>(facts.size() - 1);
       };
-      walker.WalkTree(*git_commit_tree_id(c), "", &commit_facts, make_facts);
+      walker.WalkTree(tree_id, "", &commit_facts, make_facts);
     }
-    if (rc != GIT_ITEROVER) return ErrorStatus(rc, "cannot walk history");
     return Status::OK();
+  }
+
+  // Commits whose parents a shallow clone left out (the "shallow" file of the git dir).
+  static std::unordered_set<git_oid, OidHash, OidEq> ShallowCommits(git_repository* repo) {
+    std::unordered_set<git_oid, OidHash, OidEq> out;
+    std::ifstream f(std::filesystem::path(git_repository_commondir(repo)) / "shallow");
+    for (std::string line; std::getline(f, line);) {
+      git_oid id;
+      if (line.size() >= GIT_OID_HEXSZ && git_oid_fromstrn(&id, line.data(), GIT_OID_HEXSZ) == 0) out.insert(id);
+    }
+    return out;
   }
 
   static void NoteShallow(git_repository* repo, ScanStats& stats) {
