@@ -1,0 +1,53 @@
+// Git sources, all through libgit2 (no `git` subprocess): the full history, the index
+// (pre-commit) and a commit range (CI gate). DESIGN.md §2 has the measured reasoning.
+//
+// Every source opens the repository with discovery (a subdirectory of a work tree works;
+// bare repositories and linked worktrees work), never runs hooks or filters, and skips
+// and counts binary blobs, blobs over SourceOptions::max_file_size and Git LFS pointer
+// files (stats.skipped_binary / skipped_too_large / skipped_ignored). UTF-16 blobs are
+// decoded to UTF-8. Submodules are listed in a note, not entered. An object that is
+// absent (partial clone) is counted in stats.missing_objects; one that cannot be read is
+// a stats error; in both cases the scan goes on.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "source/source.h"
+
+namespace keyhole::source {
+
+struct HistoryOptions {
+  // Revisions to walk (branch or tag names, "origin/main", commit ids...): each is
+  // resolved with git's revision syntax and peeled to a commit. A name that does not
+  // resolve makes Run() fail with InvalidArgument.
+  std::vector<std::string> refs;
+  // Also walk every ref of the repository (branches, tags, remote-tracking refs, stash,
+  // notes) and HEAD. Ignored (treated as true) when `refs` is empty, so the default
+  // scans everything; set it to false to narrow the scan to `refs` (`--branch`).
+  bool all = true;
+  SourceOptions base;
+};
+
+// Every blob reachable from the selected refs, each unique blob exactly once, with
+// Origin{path, blob_id, GitFacts of the first commit (oldest-first topological walk)
+// whose tree holds it, and the path it had there}. Blobs are read on `threads` workers,
+// each with its own repository handle, in pack order. A shallow clone adds a note.
+std::unique_ptr<Source> MakeGitHistorySource(std::filesystem::path repo, HistoryOptions opts);
+
+// The index against HEAD (against the empty tree when HEAD is unborn): every added,
+// modified, renamed or copied file, read from the index (the staged content, not the
+// working copy), whole, with Blob::added_lines() = the lines the index adds. Deleted
+// files and files whose change adds no line are not yielded. Origin{path, blob_id}, no
+// GitFacts. Fails with InvalidArgument in a bare repository.
+std::unique_ptr<Source> MakeStagedSource(std::filesystem::path repo, SourceOptions opts);
+
+// What a range adds: "A..B", "A" (= A..HEAD) or "A...B" (= merge-base(A, B)..B). Each
+// changed file's new blob, whole, with Blob::added_lines() and the GitFacts of B's
+// commit. A revision that does not resolve makes Run() fail with InvalidArgument naming it.
+std::unique_ptr<Source> MakeDiffSource(std::filesystem::path repo, std::string range,
+                                       SourceOptions opts);
+
+}  // namespace keyhole::source

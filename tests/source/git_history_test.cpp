@@ -1,0 +1,307 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "source/git_source.h"
+#include "source/git_test_support.h"
+
+namespace keyhole::source {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Collect;
+using testing::Collected;
+using testing::Repo;
+
+Collected ScanHistory(const fs::path& repo, ScanStats& stats, HistoryOptions opts = {}, int threads = 2) {
+  auto src = MakeGitHistorySource(repo, std::move(opts));
+  return Collect(*src, stats, threads);
+}
+
+std::string Secret(unsigned seed) { return "token = \"" + keyhole::testing::FakeGithubToken(seed) + "\"\n"; }
+
+fs::path LooseObjectPath(const Repo& r, const std::string& oid) {
+  return r.path() / ".git" / "objects" / oid.substr(0, 2) / oid.substr(2);
+}
+
+TEST(GitHistorySource, DeletedSecretIsFoundAtTheCommitThatIntroducedIt) {
+  Repo r;
+  r.Commit("README.md", "hello\n", "initial");
+  std::string intro = r.Commit("config/app.env", Secret(1), "Add config\n\nbody text",
+                               {"--author=Alice Example <alice@example.com>"});
+  r.Git({"rm", "-q", "config/app.env"});
+  r.Git({"commit", "-q", "-m", "remove secret"});
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  auto hits = c.With(keyhole::testing::FakeGithubToken(1));
+  ASSERT_EQ(hits.size(), 1u);
+  const Origin& o = hits[0]->origin();
+  EXPECT_EQ(o.path, "config/app.env");
+  EXPECT_EQ(o.blob_id, r.RevParse(intro + ":config/app.env"));
+  ASSERT_TRUE(o.git.has_value());
+  EXPECT_EQ(o.git->commit, intro);
+  EXPECT_EQ(o.git->author, "Alice Example");
+  EXPECT_EQ(o.git->email, "alice@example.com");
+  EXPECT_EQ(o.git->date, "2024-01-02T03:04:05Z");
+  EXPECT_EQ(o.git->summary, "Add config");
+  EXPECT_EQ(stats.error_count(), 0u);
+}
+
+TEST(GitHistorySource, SecretOnlyOnASideBranchIsFound) {
+  Repo r;
+  r.Commit("a.txt", "a\n", "initial");
+  r.Git({"checkout", "-q", "-b", "side"});
+  std::string side = r.Commit("side.txt", Secret(2), "side work");
+  r.Git({"checkout", "-q", "main"});
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  auto hits = c.With(keyhole::testing::FakeGithubToken(2));
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]->origin().git->commit, side);
+}
+
+TEST(GitHistorySource, SecretReachableOnlyFromAnAnnotatedTagIsFound) {
+  Repo r;
+  r.Commit("a.txt", "a\n", "initial");
+  r.Git({"checkout", "-q", "-b", "tmp"});
+  std::string tagged = r.Commit("t.txt", Secret(3), "tagged");
+  r.Git({"tag", "-a", "v1", "-m", "release"});
+  r.Git({"checkout", "-q", "main"});
+  r.Git({"branch", "-q", "-D", "tmp"});
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  auto hits = c.With(keyhole::testing::FakeGithubToken(3));
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]->origin().git->commit, tagged);
+}
+
+TEST(GitHistorySource, SecretInTheStashIsFound) {
+  Repo r;
+  r.Commit("a.txt", "a\n", "initial");
+  r.Write("a.txt", "a\n" + Secret(4));
+  r.Git({"stash", "-q"});
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  EXPECT_EQ(c.With(keyhole::testing::FakeGithubToken(4)).size(), 1u);
+}
+
+TEST(GitHistorySource, SecretInPackedObjectsAfterGcIsFound) {
+  Repo r;
+  r.Commit("a.txt", "a\n", "initial");
+  r.Commit("b.txt", Secret(5), "secret");
+  r.Commit("b.txt", "gone\n", "remove");
+  r.Git({"gc", "-q", "--aggressive"});
+  ASSERT_FALSE(fs::exists(LooseObjectPath(r, r.RevParse("HEAD~1:b.txt"))));
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  EXPECT_EQ(c.With(keyhole::testing::FakeGithubToken(5)).size(), 1u);
+  EXPECT_EQ(c.blobs.size(), 3u);  // a.txt, the secret, "gone"
+}
+
+TEST(GitHistorySource, EachUniqueBlobIsYieldedOnceAcrossMergesAndRenames) {
+  Repo r;
+  r.Commit("a.txt", "shared\n", "initial");
+  r.Git({"checkout", "-q", "-b", "feature"});
+  r.Commit("f.txt", "feature\n", "feature");
+  r.Commit("copy.txt", "shared\n", "same content at another path");
+  r.Git({"checkout", "-q", "main"});
+  r.Commit("m.txt", "main\n", "main work");
+  r.Git({"merge", "-q", "--no-edit", "feature"});
+  r.Git({"mv", "a.txt", "renamed.txt"});
+  r.Git({"commit", "-q", "-m", "rename"});
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  std::set<std::string> ids;
+  for (const Blob& b : c.blobs) ids.insert(b.origin().blob_id);
+  EXPECT_EQ(ids.size(), c.blobs.size());
+  // Every blob in the object database, as git counts them.
+  std::string all = r.Git({"cat-file", "--batch-all-objects", "--batch-check=%(objecttype)"});
+  size_t git_blobs = 0;
+  for (size_t p = 0; (p = all.find("blob", p)) != std::string::npos; p += 4) ++git_blobs;
+  EXPECT_EQ(c.blobs.size(), git_blobs);
+  auto shared = c.With("shared");
+  ASSERT_EQ(shared.size(), 1u);
+  EXPECT_EQ(shared[0]->origin().path, "a.txt");  // the first path, not the rename
+}
+
+TEST(GitHistorySource, BranchOptionNarrowsTheWalk) {
+  Repo r;
+  r.Commit("a.txt", "a\n", "initial");
+  r.Git({"checkout", "-q", "-b", "side"});
+  r.Commit("side.txt", Secret(6), "side work");
+  r.Git({"checkout", "-q", "main"});
+  ScanStats stats;
+  HistoryOptions opts;
+  opts.refs = {"main"};
+  opts.all = false;
+  Collected c = ScanHistory(r.path(), stats, opts);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  EXPECT_TRUE(c.With(keyhole::testing::FakeGithubToken(6)).empty());
+  EXPECT_EQ(c.blobs.size(), 1u);
+}
+
+TEST(GitHistorySource, UnknownBranchIsInvalidArgumentNamingIt) {
+  Repo r;
+  r.Commit("a.txt", "a\n", "initial");
+  ScanStats stats;
+  HistoryOptions opts;
+  opts.refs = {"no-such-branch"};
+  opts.all = false;
+  Collected c = ScanHistory(r.path(), stats, opts);
+  EXPECT_EQ(c.status.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(c.status.message().find("no-such-branch"), std::string::npos);
+}
+
+TEST(GitHistorySource, ShallowCloneIsScannedWithANote) {
+  Repo r;
+  r.Commit("old.txt", Secret(7), "old");
+  r.Commit("new.txt", "new\n", "new");
+  Repo clone("clone", /*init=*/false);
+  keyhole::testing::Git(clone.root(), {"clone", "-q", "--depth", "1", "file://" + r.path().string(), "clone"});
+  ScanStats stats;
+  Collected c = ScanHistory(clone.path(), stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  EXPECT_NE(c.ByPath("new.txt"), nullptr);
+  EXPECT_NE(c.ByPath("old.txt"), nullptr);  // still in the tree of the shallow tip
+  bool noted = false;
+  for (const std::string& n : stats.notes()) noted |= n.find("shallow clone") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+TEST(GitHistorySource, CorruptLooseObjectIsAnErrorAndTheRestIsScanned) {
+  Repo r;
+  r.Commit("good.txt", "good content\n", "good");
+  r.Commit("bad.txt", "bad content\n", "bad");
+  fs::path obj = LooseObjectPath(r, r.RevParse("HEAD:bad.txt"));
+  fs::permissions(obj, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream(obj, std::ios::binary | std::ios::trunc) << "this is not zlib data at all";
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  EXPECT_NE(c.ByPath("good.txt"), nullptr);
+  EXPECT_EQ(c.ByPath("bad.txt"), nullptr);
+  ASSERT_EQ(stats.error_count(), 1u);
+  EXPECT_EQ(stats.errors()[0].path, "bad.txt");
+}
+
+TEST(GitHistorySource, MissingObjectIsCountedAndNoted) {
+  Repo r;
+  r.Commit("good.txt", "good content\n", "good");
+  r.Commit("gone.txt", "gone content\n", "gone");
+  fs::remove(LooseObjectPath(r, r.RevParse("HEAD:gone.txt")));
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  EXPECT_NE(c.ByPath("good.txt"), nullptr);
+  EXPECT_EQ(stats.missing_objects.load(), 1u);
+  EXPECT_EQ(stats.error_count(), 0u);
+  ASSERT_FALSE(stats.notes().empty());
+  EXPECT_NE(stats.notes()[0].find("missing"), std::string::npos);
+}
+
+TEST(GitHistorySource, BareRepositoryIsScanned) {
+  Repo r;
+  r.Commit("a.txt", Secret(8), "secret");
+  Repo bare("bare.git", /*init=*/false);
+  keyhole::testing::Git(bare.root(), {"clone", "-q", "--bare", r.path().string(), "bare.git"});
+  ScanStats stats;
+  Collected c = ScanHistory(bare.path(), stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  EXPECT_EQ(c.With(keyhole::testing::FakeGithubToken(8)).size(), 1u);
+}
+
+TEST(GitHistorySource, EmptyRepositoryYieldsNothingWithoutError) {
+  Repo r;
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  EXPECT_TRUE(c.status.ok()) << c.status.ToString();
+  EXPECT_TRUE(c.blobs.empty());
+  EXPECT_EQ(stats.error_count(), 0u);
+}
+
+TEST(GitHistorySource, NotARepositoryIsInvalidArgument) {
+  keyhole::testing::TempDir dir;
+  ScanStats stats;
+  Collected c = ScanHistory(dir.path(), stats);
+  EXPECT_EQ(c.status.code(), Status::Code::kInvalidArgument);
+}
+
+TEST(GitHistorySource, SubdirectoryOfAWorkTreeFindsTheRepository) {
+  Repo r;
+  r.Commit("deep/dir/a.txt", Secret(9), "secret");
+  ScanStats stats;
+  Collected c = ScanHistory(r.path() / "deep" / "dir", stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  ASSERT_EQ(c.With(keyhole::testing::FakeGithubToken(9)).size(), 1u);
+  EXPECT_EQ(c.With(keyhole::testing::FakeGithubToken(9))[0]->origin().path, "deep/dir/a.txt");
+}
+
+TEST(GitHistorySource, BinaryLfsAndOversizeBlobsAreSkippedAndCounted) {
+  Repo r;
+  r.Commit("bin.dat", std::string("\x01\x02\0\x03 binary", 12), "binary");
+  r.Commit("big.txt", std::string(2000, 'x'), "big");
+  r.Commit("model.bin",
+           "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 12345\n", "lfs");
+  r.Commit("ok.txt", "ok\n", "ok");
+  ScanStats stats;
+  HistoryOptions opts;
+  opts.base.max_file_size = 1000;
+  Collected c = ScanHistory(r.path(), stats, opts);
+  ASSERT_TRUE(c.status.ok());
+  ASSERT_EQ(c.blobs.size(), 1u);
+  EXPECT_EQ(c.blobs[0].origin().path, "ok.txt");
+  EXPECT_EQ(stats.skipped_binary.load(), 1u);
+  EXPECT_EQ(stats.skipped_too_large.load(), 1u);
+  EXPECT_EQ(stats.skipped_ignored.load(), 1u);
+}
+
+TEST(GitHistorySource, Utf16BlobIsDecodedToUtf8) {
+  Repo r;
+  std::string text = "key = secretvalue\n", utf16 = "\xff\xfe";
+  for (char ch : text) { utf16 += ch; utf16 += '\0'; }
+  r.Commit("w.txt", utf16, "utf16");
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  ASSERT_EQ(c.blobs.size(), 1u);
+  EXPECT_EQ(c.blobs[0].bytes(), text);
+}
+
+TEST(GitHistorySource, SubmoduleIsNotedNotEntered) {
+  Repo r;
+  std::string commit = r.Commit("a.txt", "a\n", "initial");
+  r.Git({"update-index", "--add", "--cacheinfo", "160000," + commit + ",vendor/lib"});
+  r.Git({"commit", "-q", "-m", "add submodule"});
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  EXPECT_EQ(c.blobs.size(), 1u);
+  EXPECT_EQ(stats.error_count(), 0u);
+  bool noted = false;
+  for (const std::string& n : stats.notes()) noted |= n.find("vendor/lib") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+TEST(GitHistorySource, OneAndFourThreadsYieldTheSameBlobs) {
+  Repo r;
+  for (int i = 0; i < 30; ++i) r.Commit("f" + std::to_string(i % 7) + ".txt", "v" + std::to_string(i) + "\n", "c");
+  r.Git({"gc", "-q"});
+  r.Commit("loose.txt", "loose\n", "after gc");
+  auto ids = [&](int threads) {
+    ScanStats stats;
+    Collected c = ScanHistory(r.path(), stats, {}, threads);
+    std::multiset<std::string> out;
+    for (const Blob& b : c.blobs) out.insert(b.origin().blob_id + " " + b.origin().path);
+    return out;
+  };
+  auto one = ids(1);
+  EXPECT_EQ(one.size(), 31u);
+  EXPECT_EQ(one, ids(4));
+}
+
+}  // namespace
+}  // namespace keyhole::source
