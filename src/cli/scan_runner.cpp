@@ -92,7 +92,7 @@ Result<ScanRun> ExecuteScan(const ScanArgs& args) {
       run.mode = "history";
       source::HistoryOptions h;
       h.refs = args.branches;
-      h.all = args.branches.empty();
+      h.all = args.branches.empty() || args.all;
       h.base = source_options;
       src = source::MakeGitHistorySource(path, h);
     } else if (args.staged) {
