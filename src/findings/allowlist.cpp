@@ -1,10 +1,10 @@
 // AllowlistFilter: config allowlists with gitleaks' semantics, compiled once.
+#include <re2/re2.h>
+
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <re2/re2.h>
 
 #include "core/text.h"
 #include "findings/filter.h"
@@ -141,7 +141,8 @@ Result<std::unique_ptr<AllowlistFilter>> AllowlistFilter::Build(const rules::Rul
   return filter;
 }
 
-bool AllowlistFilter::Allowed(const Finding& f, std::string_view match, std::string_view line) const {
+bool AllowlistFilter::Allowed(const Finding& f, std::string_view match,
+                              std::string_view line) const {
   for (const CompiledAllowlist& a : impl_->global) {
     if (a.AppliesTo(f.rule_id) && Matches(a, f, match, line)) return true;
   }

@@ -2,6 +2,8 @@
 // toml++ throws; this file is its adapter: every parse_error becomes a Status here.
 #include "rules/loader.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <fstream>
 #include <optional>
@@ -9,8 +11,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "core/text.h"
 #include "rules/embedded.h"
@@ -24,16 +24,26 @@ constexpr int kMaxExtendDepth = 4;
 
 std::string_view TypeName(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "string";
-    case toml::node_type::integer: return "integer";
-    case toml::node_type::floating_point: return "float";
-    case toml::node_type::boolean: return "boolean";
-    case toml::node_type::array: return "array";
-    case toml::node_type::table: return "table";
-    case toml::node_type::date: return "date";
-    case toml::node_type::time: return "time";
-    case toml::node_type::date_time: return "date-time";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "string";
+    case toml::node_type::integer:
+      return "integer";
+    case toml::node_type::floating_point:
+      return "float";
+    case toml::node_type::boolean:
+      return "boolean";
+    case toml::node_type::array:
+      return "array";
+    case toml::node_type::table:
+      return "table";
+    case toml::node_type::date:
+      return "date";
+    case toml::node_type::time:
+      return "time";
+    case toml::node_type::date_time:
+      return "date-time";
+    default:
+      return "nothing";
   }
 }
 
@@ -94,10 +104,10 @@ class Errors {
   std::string_view file_;
 };
 
-#define KH_RETURN_IF_ERROR(expr)        \
-  do {                                  \
-    Status _st = (expr);                \
-    if (!_st.ok()) return _st;          \
+#define KH_RETURN_IF_ERROR(expr) \
+  do {                           \
+    Status _st = (expr);         \
+    if (!_st.ok()) return _st;   \
   } while (0)
 
 Status ParseAllowlist(const Errors& e, const toml::table& t, const std::string& ctx, bool global,
@@ -140,7 +150,8 @@ Status ParseAllowlist(const Errors& e, const toml::table& t, const std::string& 
       KH_RETURN_IF_ERROR(e.Strings(v, ctx, key, &out->commits));
     } else if (key == "targetRules") {
       if (!global) {
-        return e.At(k.source(), ctx, "targetRules is only allowed in a global [[allowlists]] entry");
+        return e.At(k.source(), ctx,
+                    "targetRules is only allowed in a global [[allowlists]] entry");
       }
       KH_RETURN_IF_ERROR(e.Strings(v, ctx, key, &out->target_rules));
     } else {
@@ -299,7 +310,8 @@ Result<FileContents> ParseFile(std::string_view text, std::string_view file, boo
     } else if (key == "allowlist" || key == "allowlists") {
       KH_RETURN_IF_ERROR(ParseAllowlists(e, v, key, "", /*global=*/true, &out.set.allowlists));
     } else if (key == "extend") {
-      if (!is_config) return e.At(k.source(), "", "[extend] is only allowed in a configuration file");
+      if (!is_config)
+        return e.At(k.source(), "", "[extend] is only allowed in a configuration file");
       const toml::table* t = v.as_table();
       if (t == nullptr) return e.WrongType(v, "", key, "a table");
       out.has_extend = true;
@@ -314,7 +326,8 @@ Result<FileContents> ParseFile(std::string_view text, std::string_view file, boo
         } else if (ekey == "disabledRules") {
           KH_RETURN_IF_ERROR(e.Strings(ev, "[extend]", ekey, &out.disabled_rules));
         } else if (ekey == "url") {
-          return e.At(ek.source(), "[extend]", "'url' is not supported (keyhole never fetches configs)");
+          return e.At(ek.source(), "[extend]",
+                      "'url' is not supported (keyhole never fetches configs)");
         } else {
           return e.Unknown(ek, "[extend]");
         }
@@ -367,7 +380,8 @@ void Overlay(RuleSet& base, const RuleSet& overlay, std::vector<size_t>* touched
     }
     touched->push_back(static_cast<size_t>(i));
   }
-  base.allowlists.insert(base.allowlists.end(), overlay.allowlists.begin(), overlay.allowlists.end());
+  base.allowlists.insert(base.allowlists.end(), overlay.allowlists.begin(),
+                         overlay.allowlists.end());
 }
 
 void RemoveDisabled(RuleSet& set, const std::vector<std::string>& disabled) {

@@ -1,11 +1,11 @@
 // RuleSet lookup, rule-set validation (every regex through RE2) and the content hash.
 #include "rules/rule.h"
 
+#include <re2/re2.h>
+
 #include <cstdio>
 #include <string>
 #include <unordered_set>
-
-#include <re2/re2.h>
 
 #include "core/text.h"
 #include "rules/loader.h"

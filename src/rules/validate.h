@@ -3,9 +3,9 @@
 // every keyhole regex is compiled with.
 #pragma once
 
-#include <string>
-
 #include <re2/re2.h>
+
+#include <string>
 
 #include "rules/rule.h"
 

@@ -1,10 +1,10 @@
 // AllowlistFilter: gitleaks allowlist semantics (OR/AND, targets, targetRules, commits,
 // stopwords), global and per-rule.
-#include <memory>
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
 
 #include "findings/filter.h"
 #include "rules/loader.h"
@@ -17,7 +17,8 @@ using ::testing::HasSubstr;
 
 constexpr char kCommit[] = "1b6e7c9d2a4f00112233445566778899aabbccdd";
 
-Finding MakeFinding(std::string rule, std::string path, std::string secret, std::string commit = "") {
+Finding MakeFinding(std::string rule, std::string path, std::string secret,
+                    std::string commit = "") {
   Finding f;
   f.rule_id = std::move(rule);
   f.path = std::move(path);
@@ -59,7 +60,8 @@ TEST(AllowlistFilter, RegexTargetsSecretByDefault) {
   a.regexes = {"^EXAMPLE"};
   auto f = GlobalFilter(a);
   EXPECT_TRUE(f->Allowed(MakeFinding("r1", "a.py", "EXAMPLEKEY123"), "key = EXAMPLEKEY123", "x"));
-  EXPECT_FALSE(f->Allowed(MakeFinding("r1", "a.py", "Zq8vN2kLp0"), "EXAMPLE = Zq8vN2kLp0", "EXAMPLE"));
+  EXPECT_FALSE(
+      f->Allowed(MakeFinding("r1", "a.py", "Zq8vN2kLp0"), "EXAMPLE = Zq8vN2kLp0", "EXAMPLE"));
 }
 
 TEST(AllowlistFilter, RegexTargetMatchUsesTheWholeMatch) {
@@ -68,7 +70,8 @@ TEST(AllowlistFilter, RegexTargetMatchUsesTheWholeMatch) {
   a.regex_target = rules::RegexTarget::kMatch;
   auto f = GlobalFilter(a);
   EXPECT_TRUE(f->Allowed(MakeFinding("r1", "a.py", "Zq8vN2kLp0"), "test_key = Zq8vN2kLp0", "x"));
-  EXPECT_FALSE(f->Allowed(MakeFinding("r1", "a.py", "Zq8vN2kLp0"), "prod_key = Zq8vN2kLp0", "test_key ="));
+  EXPECT_FALSE(
+      f->Allowed(MakeFinding("r1", "a.py", "Zq8vN2kLp0"), "prod_key = Zq8vN2kLp0", "test_key ="));
 }
 
 TEST(AllowlistFilter, RegexTargetLineUsesTheSourceLine) {
@@ -76,7 +79,8 @@ TEST(AllowlistFilter, RegexTargetLineUsesTheSourceLine) {
   a.regexes = {"# fixture$"};
   a.regex_target = rules::RegexTarget::kLine;
   auto f = GlobalFilter(a);
-  EXPECT_TRUE(f->Allowed(MakeFinding("r1", "a.py", "Zq8vN2kLp0"), "k = Zq8vN2kLp0", "k = Zq8vN2kLp0  # fixture"));
+  EXPECT_TRUE(f->Allowed(MakeFinding("r1", "a.py", "Zq8vN2kLp0"), "k = Zq8vN2kLp0",
+                         "k = Zq8vN2kLp0  # fixture"));
   EXPECT_FALSE(f->Allowed(MakeFinding("r1", "a.py", "Zq8vN2kLp0"), "# fixture", "k = Zq8vN2kLp0"));
 }
 
@@ -93,7 +97,8 @@ TEST(AllowlistFilter, CommitsMatchFullIdsAndPrefixesOfSevenOrMore) {
   a.commits = {"1B6E7C9"};
   auto f = GlobalFilter(a);
   EXPECT_TRUE(f->Allowed(MakeFinding("r1", "a.py", "s", kCommit), "", ""));
-  EXPECT_FALSE(f->Allowed(MakeFinding("r1", "a.py", "s", "ffffffff00112233445566778899aabbccddeeff"), "", ""));
+  EXPECT_FALSE(f->Allowed(
+      MakeFinding("r1", "a.py", "s", "ffffffff00112233445566778899aabbccddeeff"), "", ""));
   EXPECT_FALSE(f->Allowed(MakeFinding("r1", "a.py", "s"), "", "")) << "no git facts";
 
   rules::Allowlist full;
@@ -168,7 +173,7 @@ TEST(AllowlistFilter, BuildReportsAnUncompilableRegex) {
   auto f = AllowlistFilter::Build(set);
   ASSERT_FALSE(f.ok());
   EXPECT_THAT(f.status().message(), ::testing::AllOf(HasSubstr("c.toml"), HasSubstr("rule 'r1'"),
-                                                    HasSubstr("missing )")));
+                                                     HasSubstr("missing )")));
 }
 
 TEST(AllowlistFilter, GitleaksFixtureAllowlistsWorkEndToEnd) {
@@ -181,17 +186,20 @@ TEST(AllowlistFilter, GitleaksFixtureAllowlistsWorkEndToEnd) {
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   const std::string zeros = "acme_" + std::string(32, '0');
   // [rules.allowlist] of acme-internal-token (OR): doc path, or the all-zero token.
-  EXPECT_TRUE((*f)->Allowed(MakeFinding("acme-internal-token", "docs/tokens.md", "acme_Zq8v"), "", ""));
+  EXPECT_TRUE(
+      (*f)->Allowed(MakeFinding("acme-internal-token", "docs/tokens.md", "acme_Zq8v"), "", ""));
   EXPECT_TRUE((*f)->Allowed(MakeFinding("acme-internal-token", "src/a.go", zeros), "", ""));
   EXPECT_FALSE((*f)->Allowed(MakeFinding("acme-internal-token", "src/a.go", "acme_Zq8v"), "", ""));
   // Old-form global [allowlist]: commit prefix and testdata path, for any rule.
   EXPECT_TRUE((*f)->Allowed(MakeFinding("jwt", "src/a.go", "eyJ", kCommit), "", ""));
   EXPECT_TRUE((*f)->Allowed(MakeFinding("jwt", "pkg/testdata/t.txt", "eyJ"), "", ""));
   // [[allowlists]] with targetRules.
-  EXPECT_TRUE((*f)->Allowed(MakeFinding("generic-secret-assignment", "vendor/x.py", "Zq8v"), "", ""));
+  EXPECT_TRUE(
+      (*f)->Allowed(MakeFinding("generic-secret-assignment", "vendor/x.py", "Zq8v"), "", ""));
   EXPECT_FALSE((*f)->Allowed(MakeFinding("jwt", "vendor/x.py", "eyJ"), "", ""));
   // The amendment to the default generic rule added a stopword.
-  EXPECT_TRUE((*f)->Allowed(MakeFinding("generic-secret-assignment", "a.py", "acme-test-secret-9"), "", ""));
+  EXPECT_TRUE((*f)->Allowed(MakeFinding("generic-secret-assignment", "a.py", "acme-test-secret-9"),
+                            "", ""));
   // AND allowlist on lines: both the line and the path must match.
   EXPECT_TRUE((*f)->Allowed(MakeFinding("jwt", "x_test.go", "eyJ"), "", "tok := fixture(\"eyJ\")"));
   EXPECT_FALSE((*f)->Allowed(MakeFinding("jwt", "x.go", "eyJ"), "", "tok := fixture(\"eyJ\")"));

@@ -1,11 +1,11 @@
 // The generic rules' own examples: each example yields a finding and no negative example
 // does, judged by regex + secret group + entropy floor + the rule's allowlists (the parts
 // this stage owns; analyzers may drop more later, never less).
-#include <string>
-#include <vector>
-
 #include <gtest/gtest.h>
 #include <re2/re2.h>
+
+#include <string>
+#include <vector>
 
 #include "core/text.h"
 #include "findings/filter.h"
@@ -23,8 +23,8 @@ std::vector<std::string> Reported(const Rule& rule, const findings::AllowlistFil
   EXPECT_TRUE(re.ok()) << rule.id;
   std::vector<re2::StringPiece> groups(static_cast<size_t>(re.NumberOfCapturingGroups()) + 1);
   size_t pos = 0;
-  while (pos <= text.size() &&
-         re.Match(text, pos, text.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
+  while (pos <= text.size() && re.Match(text, pos, text.size(), RE2::UNANCHORED, groups.data(),
+                                        static_cast<int>(groups.size()))) {
     std::string match(groups[0].data(), groups[0].size());
     std::string secret(groups[static_cast<size_t>(rule.secret_group)].data(),
                        groups[static_cast<size_t>(rule.secret_group)].size());
@@ -32,7 +32,8 @@ std::vector<std::string> Reported(const Rule& rule, const findings::AllowlistFil
     f.rule_id = rule.id;
     f.path = "src/settings.py";
     f.secret = secret;
-    if (ShannonEntropy(secret) >= rule.entropy && !filter.Allowed(f, match, text)) out.push_back(secret);
+    if (ShannonEntropy(secret) >= rule.entropy && !filter.Allowed(f, match, text))
+      out.push_back(secret);
     size_t end = static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
     pos = end > pos ? end : pos + 1;
   }
@@ -58,7 +59,8 @@ TEST_P(GenericRuleExamples, ExamplesReportAndNegativeExamplesDoNot) {
   }
   for (const std::string& ex : rule.negative_examples) {
     std::vector<std::string> got = Reported(rule, **filter, ex);
-    EXPECT_TRUE(got.empty()) << "negative example: " << ex << " reported " << (got.empty() ? "" : got[0]);
+    EXPECT_TRUE(got.empty()) << "negative example: " << ex << " reported "
+                             << (got.empty() ? "" : got[0]);
   }
 }
 

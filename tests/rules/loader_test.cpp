@@ -1,9 +1,9 @@
 #include "rules/loader.h"
 
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "support/test_util.h"
 
@@ -84,7 +84,8 @@ TEST(RuleLoader, DefaultsApplyWhenFieldsAreAbsent) {
 }
 
 TEST(RuleLoader, IntegerEntropyIsAccepted) {
-  Result<RuleSet> set = ParseRuleFile("[[rules]]\nid = \"x\"\nregex = 'abc'\nentropy = 3\n", "f.toml");
+  Result<RuleSet> set =
+      ParseRuleFile("[[rules]]\nid = \"x\"\nregex = 'abc'\nentropy = 3\n", "f.toml");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_DOUBLE_EQ(set->rules[0].entropy, 3.0);
 }
@@ -131,11 +132,13 @@ TEST(RuleLoader, UnknownFieldNamesFileRuleAndField) {
 TEST(RuleLoader, UnknownTopLevelFieldIsAnError) {
   Result<RuleSet> set = ParseRuleFile("colour = \"blue\"\n", "f.toml");
   ASSERT_FALSE(set.ok());
-  EXPECT_THAT(set.status().message(), AllOf(HasSubstr("f.toml:1:"), HasSubstr("unknown field 'colour'")));
+  EXPECT_THAT(set.status().message(),
+              AllOf(HasSubstr("f.toml:1:"), HasSubstr("unknown field 'colour'")));
 }
 
 TEST(RuleLoader, GitleaksInformationalTopLevelFieldsAreAccepted) {
-  Result<RuleSet> set = ParseRuleFile("title = \"t\"\nversion = 2\n[[rules]]\nid = \"x\"\nregex = 'a'\n", "f.toml");
+  Result<RuleSet> set =
+      ParseRuleFile("title = \"t\"\nversion = 2\n[[rules]]\nid = \"x\"\nregex = 'a'\n", "f.toml");
   EXPECT_TRUE(set.ok()) << set.status().ToString();
 }
 
@@ -147,7 +150,8 @@ TEST(RuleLoader, BadSeverityNamesRuleAndValue) {
 
 TEST(RuleLoader, MissingIdIsAnErrorNamingTheRuleIndex) {
   std::string err = BrokenFixtureError("missing_id.toml");
-  EXPECT_THAT(err, AllOf(HasSubstr("missing_id.toml:"), HasSubstr("rule #1"), HasSubstr("missing or empty 'id'")));
+  EXPECT_THAT(err, AllOf(HasSubstr("missing_id.toml:"), HasSubstr("rule #1"),
+                         HasSubstr("missing or empty 'id'")));
 }
 
 TEST(RuleLoader, DuplicateIdNamesBothLines) {
@@ -188,7 +192,8 @@ TEST(RuleLoader, ExtendCycleIsBounded) {
 TEST(RuleLoader, RuleWithoutRegexOrPathIsAnErrorInRuleFiles) {
   Result<RuleSet> set = ParseRuleFile("[[rules]]\nid = \"empty\"\n", "f.toml");
   ASSERT_FALSE(set.ok());
-  EXPECT_THAT(set.status().message(), AllOf(HasSubstr("rule 'empty'"), HasSubstr("neither 'regex' nor 'path'")));
+  EXPECT_THAT(set.status().message(),
+              AllOf(HasSubstr("rule 'empty'"), HasSubstr("neither 'regex' nor 'path'")));
 }
 
 TEST(RuleLoader, ExtendIsRejectedInRuleFiles) {
@@ -199,9 +204,12 @@ TEST(RuleLoader, ExtendIsRejectedInRuleFiles) {
 
 TEST(RuleLoader, TargetRulesInRuleAllowlistIsAnError) {
   Result<RuleSet> set = ParseRuleFile(
-      "[[rules]]\nid = \"r\"\nregex = 'a'\n[[rules.allowlists]]\npaths = ['x']\ntargetRules = [\"r\"]\n", "f.toml");
+      "[[rules]]\nid = \"r\"\nregex = 'a'\n[[rules.allowlists]]\npaths = ['x']\ntargetRules = "
+      "[\"r\"]\n",
+      "f.toml");
   ASSERT_FALSE(set.ok());
-  EXPECT_THAT(set.status().message(), AllOf(HasSubstr("rule 'r'"), HasSubstr("targetRules is only allowed")));
+  EXPECT_THAT(set.status().message(),
+              AllOf(HasSubstr("rule 'r'"), HasSubstr("targetRules is only allowed")));
 }
 
 TEST(RuleLoader, AllowlistWithoutCriteriaIsAnError) {
@@ -211,7 +219,8 @@ TEST(RuleLoader, AllowlistWithoutCriteriaIsAnError) {
 }
 
 TEST(RuleLoader, BadConditionIsAnError) {
-  Result<RuleSet> set = ParseRuleFile("[[allowlists]]\ncondition = \"XOR\"\npaths = ['a']\n", "f.toml");
+  Result<RuleSet> set =
+      ParseRuleFile("[[allowlists]]\ncondition = \"XOR\"\npaths = ['a']\n", "f.toml");
   ASSERT_FALSE(set.ok());
   EXPECT_THAT(set.status().message(), HasSubstr("condition must be \"OR\" or \"AND\""));
 }
@@ -264,7 +273,8 @@ TEST(ConfigLoader, AllowlistOnlyConfigKeepsDefaults) {
 }
 
 TEST(ConfigLoader, ExplicitUseDefaultFalseWithoutRulesMeansNoRules) {
-  Result<Config> c = ParseConfig("[extend]\nuseDefault = false\n[[allowlists]]\npaths = ['a']\n", "c.toml");
+  Result<Config> c =
+      ParseConfig("[extend]\nuseDefault = false\n[[allowlists]]\npaths = ['a']\n", "c.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_FALSE(c->use_default);
 }
@@ -294,7 +304,8 @@ TEST(ConfigLoader, MissingExtendPathIsAnError) {
   auto child = dir.Write("child.toml", "[extend]\npath = \"nope.toml\"\n");
   Result<Config> c = LoadConfigFile(child);
   ASSERT_FALSE(c.ok());
-  EXPECT_THAT(c.status().message(), AllOf(HasSubstr("child.toml"), HasSubstr("'nope.toml'"), HasSubstr("cannot open")));
+  EXPECT_THAT(c.status().message(),
+              AllOf(HasSubstr("child.toml"), HasSubstr("'nope.toml'"), HasSubstr("cannot open")));
 }
 
 TEST(ConfigLoader, ExtendUrlIsRejected) {
@@ -304,13 +315,16 @@ TEST(ConfigLoader, ExtendUrlIsRejected) {
 }
 
 TEST(ConfigLoader, DuplicateIdsInAConfigAreAnError) {
-  Result<Config> c = ParseConfig("[[rules]]\nid = \"d\"\nregex = 'a'\n[[rules]]\nid = \"d\"\nregex = 'b'\n", "c.toml");
+  Result<Config> c = ParseConfig(
+      "[[rules]]\nid = \"d\"\nregex = 'a'\n[[rules]]\nid = \"d\"\nregex = 'b'\n", "c.toml");
   ASSERT_FALSE(c.ok());
-  EXPECT_THAT(c.status().message(), AllOf(HasSubstr("c.toml:4:"), HasSubstr("rule 'd'"), HasSubstr("duplicate id")));
+  EXPECT_THAT(c.status().message(),
+              AllOf(HasSubstr("c.toml:4:"), HasSubstr("rule 'd'"), HasSubstr("duplicate id")));
 }
 
 TEST(ConfigLoader, PatternlessRuleWithoutDefaultsIsAnError) {
-  Result<Config> c = ParseConfig("[[rules]]\nid = \"lonely\"\n[[rules.allowlists]]\npaths = ['a']\n", "c.toml");
+  Result<Config> c =
+      ParseConfig("[[rules]]\nid = \"lonely\"\n[[rules.allowlists]]\npaths = ['a']\n", "c.toml");
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.status().message(), AllOf(HasSubstr("c.toml"), HasSubstr("rule 'lonely'"),
                                           HasSubstr("no default or extended rule with this id")));

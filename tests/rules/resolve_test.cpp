@@ -1,8 +1,8 @@
 // Default rules, Resolve(), Validate() and RulesHash().
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "rules/embedded.h"
 #include "rules/loader.h"
@@ -54,7 +54,8 @@ TEST(Resolve, NullConfigIsTheDefaults) {
 }
 
 TEST(Resolve, DisabledRulesAreRemovedFromDefaults) {
-  Result<Config> c = ParseConfig("[extend]\nuseDefault = true\ndisabledRules = [\"generic-password-in-url\"]\n", "c.toml");
+  Result<Config> c = ParseConfig(
+      "[extend]\nuseDefault = true\ndisabledRules = [\"generic-password-in-url\"]\n", "c.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   Result<RuleSet> set = Resolve(&*c);
   ASSERT_TRUE(set.ok()) << set.status().ToString();
@@ -64,7 +65,9 @@ TEST(Resolve, DisabledRulesAreRemovedFromDefaults) {
 
 TEST(Resolve, ConfigRuleWithRegexReplacesDefaultOfSameId) {
   Result<Config> c = ParseConfig(
-      "[extend]\nuseDefault = true\n[[rules]]\nid = \"generic-password-in-url\"\nregex = 'mine_[0-9]+'\n", "c.toml");
+      "[extend]\nuseDefault = true\n[[rules]]\nid = \"generic-password-in-url\"\nregex = "
+      "'mine_[0-9]+'\n",
+      "c.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   Result<RuleSet> set = Resolve(&*c);
   ASSERT_TRUE(set.ok()) << set.status().ToString();
@@ -77,7 +80,8 @@ TEST(Resolve, ConfigRuleWithRegexReplacesDefaultOfSameId) {
 TEST(Resolve, PatternlessConfigRuleAmendsTheDefaultRule) {
   Result<RuleSet> defaults = DefaultRules();
   ASSERT_TRUE(defaults.ok());
-  const Rule& before = defaults->rules[static_cast<size_t>(defaults->Find("generic-secret-assignment"))];
+  const Rule& before =
+      defaults->rules[static_cast<size_t>(defaults->Find("generic-secret-assignment"))];
   Result<Config> c = ParseConfig(R"(
 [extend]
 useDefault = true
@@ -98,11 +102,14 @@ stopwords = ["acme-test"]
 }
 
 TEST(Resolve, PatternlessRuleWithNoDefaultToAmendIsAnError) {
-  Result<Config> c = ParseConfig("[extend]\nuseDefault = true\n[[rules]]\nid = \"no-such-default\"\ndescription = \"d\"\n", "c.toml");
+  Result<Config> c = ParseConfig(
+      "[extend]\nuseDefault = true\n[[rules]]\nid = \"no-such-default\"\ndescription = \"d\"\n",
+      "c.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   Result<RuleSet> set = Resolve(&*c);
   ASSERT_FALSE(set.ok());
-  EXPECT_THAT(set.status().message(), AllOf(HasSubstr("c.toml"), HasSubstr("rule 'no-such-default'")));
+  EXPECT_THAT(set.status().message(),
+              AllOf(HasSubstr("c.toml"), HasSubstr("rule 'no-such-default'")));
 }
 
 TEST(Resolve, ConfigAllowlistsFollowTheDefaultOnes) {
@@ -115,7 +122,8 @@ TEST(Resolve, ConfigAllowlistsFollowTheDefaultOnes) {
 }
 
 TEST(Resolve, GitleaksFixtureResolves) {
-  Result<Config> c = LoadConfigFile(keyhole::testing::SourceDir() / "fixtures/configs/gitleaks.toml");
+  Result<Config> c =
+      LoadConfigFile(keyhole::testing::SourceDir() / "fixtures/configs/gitleaks.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   Result<RuleSet> set = Resolve(&*c);
   ASSERT_TRUE(set.ok()) << set.status().ToString();
@@ -137,7 +145,8 @@ TEST(Validate, RejectsDuplicateIds) {
   RuleSet set;
   set.rules = {SimpleRule("a", "x"), SimpleRule("a", "y")};
   Status st = Validate(set);
-  EXPECT_THAT(st.message(), AllOf(HasSubstr("mem.toml"), HasSubstr("rule 'a'"), HasSubstr("duplicate id")));
+  EXPECT_THAT(st.message(),
+              AllOf(HasSubstr("mem.toml"), HasSubstr("rule 'a'"), HasSubstr("duplicate id")));
 }
 
 TEST(Validate, RejectsEmptyId) {
@@ -161,7 +170,8 @@ TEST(Validate, RejectsBadGlobalAllowlistPath) {
   Allowlist a;
   a.paths = {"(unclosed"};
   set.allowlists.push_back(a);
-  EXPECT_THAT(Validate(set).message(), AllOf(HasSubstr("global allowlist #1"), HasSubstr("does not compile")));
+  EXPECT_THAT(Validate(set).message(),
+              AllOf(HasSubstr("global allowlist #1"), HasSubstr("does not compile")));
 }
 
 TEST(RulesHash, ChangesWhenAnyFieldChanges) {
