@@ -350,20 +350,29 @@ Result<std::string> ReadWholeFile(const std::filesystem::path& path) {
 
 // Lays `overlay` over `base` (gitleaks' extend semantics). A rule with a regex or a path
 // replaces the base rule of the same id; one with neither amends it (description, entropy,
-// secretGroup when set; keywords, tags and allowlists appended). `touched` gets the indices
-// of every rule added or changed.
-void Overlay(RuleSet& base, const RuleSet& overlay, std::vector<size_t>* touched) {
+// secretGroup when set; keywords, tags and allowlists appended). `unchecked` gets the rules
+// that still need CheckRule(): amended ones and pattern-less ones that found nothing to
+// amend. (A rule with its own pattern was checked whole when its file was parsed.)
+struct Unchecked {
+  size_t index;
+  std::string file;  // the file of the amendment, which the error must name
+};
+void Overlay(RuleSet& base, const RuleSet& overlay, std::vector<Unchecked>* unchecked) {
   for (const Rule& r : overlay.rules) {
     int i = base.Find(r.id);
-    if (i < 0) {
-      base.rules.push_back(r);
-      touched->push_back(base.rules.size() - 1);
+    bool has_pattern = !r.regex.empty() || !r.path.empty();
+    if (i < 0 || has_pattern) {
+      if (i < 0) {
+        base.rules.push_back(r);
+        i = static_cast<int>(base.rules.size() - 1);
+      } else {
+        base.rules[static_cast<size_t>(i)] = r;
+      }
+      if (!has_pattern) unchecked->push_back({static_cast<size_t>(i), r.source_file});
       continue;
     }
     Rule& b = base.rules[static_cast<size_t>(i)];
-    if (!r.regex.empty() || !r.path.empty()) {
-      b = r;
-    } else {
+    {
       if (!r.description.empty()) b.description = r.description;
       if (r.entropy != 0) b.entropy = r.entropy;
       if (r.secret_group_set) {
@@ -378,7 +387,7 @@ void Overlay(RuleSet& base, const RuleSet& overlay, std::vector<size_t>* touched
       b.tags.insert(b.tags.end(), r.tags.begin(), r.tags.end());
       b.allowlists.insert(b.allowlists.end(), r.allowlists.begin(), r.allowlists.end());
     }
-    touched->push_back(static_cast<size_t>(i));
+    unchecked->push_back({static_cast<size_t>(i), r.source_file});
   }
   base.allowlists.insert(base.allowlists.end(), overlay.allowlists.begin(),
                          overlay.allowlists.end());
@@ -391,16 +400,19 @@ void RemoveDisabled(RuleSet& set, const std::vector<std::string>& disabled) {
   });
 }
 
-// A rule left without regex and path amended nothing: there was no rule of its id.
-Status CheckTouched(const RuleSet& set, const std::vector<size_t>& touched) {
-  for (size_t i : touched) {
-    const Rule& r = set.rules[i];
+// A rule left without regex and path amended nothing: there was no rule of its id. With
+// `defer_patternless`, such rules may still amend a default rule later, in Resolve().
+Status CheckUnchecked(const RuleSet& set, const std::vector<Unchecked>& unchecked,
+                      bool defer_patternless) {
+  for (const Unchecked& u : unchecked) {
+    const Rule& r = set.rules[u.index];
+    if (defer_patternless && r.regex.empty() && r.path.empty()) continue;
     std::string err = CheckRule(r, /*require_pattern=*/true);
     if (err.empty()) continue;
     if (r.regex.empty() && r.path.empty()) {
       err += " (and there is no default or extended rule with this id to amend)";
     }
-    return Status::InvalidArgument(r.source_file + ": rule " + Quote(r.id) + ": " + err);
+    return Status::InvalidArgument(u.file + ": rule " + Quote(r.id) + ": " + err);
   }
   return Status::OK();
 }
@@ -434,8 +446,8 @@ Result<Config> ParseConfigAtDepth(std::string_view text, std::string_view filena
     c.disabled_rules = sub->disabled_rules;
     RemoveDisabled(merged, f.disabled_rules);
   }
-  std::vector<size_t> touched;
-  Overlay(merged, f.set, &touched);
+  std::vector<Unchecked> unchecked;
+  Overlay(merged, f.set, &unchecked);
   c.rules = std::move(merged);
   c.disabled_rules.insert(c.disabled_rules.end(), f.disabled_rules.begin(), f.disabled_rules.end());
 
@@ -443,10 +455,8 @@ Result<Config> ParseConfigAtDepth(std::string_view text, std::string_view filena
   // useDefault; a file without rules (allowlists, disabledRules only) extends them.
   c.use_default = f.use_default.value_or(false) || base_default ||
                   (!f.use_default.has_value() && c.rules.rules.empty());
-  if (!c.use_default) {
-    // No default rules to amend, so every rule must stand on its own now.
-    KH_RETURN_IF_ERROR(CheckTouched(c.rules, touched));
-  }
+  // Without default rules to amend, every rule must stand on its own now.
+  KH_RETURN_IF_ERROR(CheckUnchecked(c.rules, unchecked, /*defer_patternless=*/c.use_default));
   return c;
 }
 
@@ -489,8 +499,8 @@ Result<RuleSet> DefaultRules() {
       }
       for (Allowlist& a : one->allowlists) all.allowlists.push_back(std::move(a));
     }
-    Status st = Validate(all);
-    if (!st.ok()) return Status::Internal("default rules: " + st.message());
+    // Every rule and allowlist was checked (RE2 compiled) by ParseRuleFile and ids are
+    // unique across files; a second Validate() would only compile every regex again.
     return all;
   }();
   return kDefaults;
@@ -505,9 +515,9 @@ Result<RuleSet> Resolve(const Config* config) {
     out = std::move(*defaults);
     RemoveDisabled(out, config->disabled_rules);
   }
-  std::vector<size_t> touched;
-  Overlay(out, config->rules, &touched);
-  KH_RETURN_IF_ERROR(CheckTouched(out, touched));
+  std::vector<Unchecked> unchecked;
+  Overlay(out, config->rules, &unchecked);
+  KH_RETURN_IF_ERROR(CheckUnchecked(out, unchecked, /*defer_patternless=*/false));
   return out;
 }
 

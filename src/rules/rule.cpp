@@ -81,7 +81,8 @@ std::string CheckRule(const Rule& r, bool require_pattern) {
       return "secretGroup " + std::to_string(r.secret_group) + " but the regex has only " +
              std::to_string(groups) + " capture group(s)";
     }
-  } else if (r.secret_group > 0) {
+  } else if (r.secret_group > 0 && (require_pattern || !r.path.empty())) {
+    // (A config rule with neither regex nor path amends a rule that has one.)
     return "secretGroup set on a rule without a regex";
   }
   if (!r.path.empty()) {

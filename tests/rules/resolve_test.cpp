@@ -133,6 +133,30 @@ TEST(Resolve, GitleaksFixtureResolves) {
   EXPECT_TRUE(Validate(*set).ok()) << Validate(*set).ToString();
 }
 
+TEST(Resolve, AmendmentIsCheckedAgainstTheAmendedRegex) {
+  Result<Config> c = ParseConfig(
+      "[extend]\nuseDefault = true\n[[rules]]\nid = \"generic-secret-assignment\"\nsecretGroup = "
+      "7\n",
+      "amend.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  Result<RuleSet> set = Resolve(&*c);
+  ASSERT_FALSE(set.ok());
+  EXPECT_THAT(set.status().message(),
+              AllOf(HasSubstr("amend.toml: rule 'generic-secret-assignment'"),
+                    HasSubstr("secretGroup 7 but the regex has only 1 capture group")));
+}
+
+TEST(ConfigLoaderExtend, AmendmentOfAnExtendedRuleIsCheckedAtParse) {
+  keyhole::testing::TempDir dir;
+  dir.Write("base.toml", "[extend]\nuseDefault = true\n[[rules]]\nid = \"b\"\nregex = 'b_(x)'\n");
+  auto child = dir.Write(
+      "child.toml", "[extend]\npath = \"base.toml\"\n[[rules]]\nid = \"b\"\nsecretGroup = 3\n");
+  Result<Config> c = LoadConfigFile(child);
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(),
+              AllOf(HasSubstr("child.toml: rule 'b'"), HasSubstr("secretGroup 3")));
+}
+
 Rule SimpleRule(std::string id, std::string regex) {
   Rule r;
   r.id = std::move(id);
