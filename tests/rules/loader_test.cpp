@@ -232,6 +232,30 @@ TEST(RuleLoader, MissingConfigFileIsAnIOError) {
   EXPECT_THAT(c.status().message(), HasSubstr("does-not-exist.toml"));
 }
 
+TEST(RuleLoader, UnknownFieldInGlobalAllowlistNamesTheAllowlist) {
+  Result<RuleSet> set = ParseRuleFile("[[allowlists]]\npaths = ['a']\npath = 'b'\n", "f.toml");
+  ASSERT_FALSE(set.ok());
+  EXPECT_THAT(set.status().message(), AllOf(HasSubstr("f.toml:3:"), HasSubstr("allowlists #1"),
+                                            HasSubstr("unknown field 'path'")));
+}
+
+TEST(RuleLoader, BadRegexTargetIsAnError) {
+  Result<RuleSet> set = ParseRuleFile(
+      "[[rules]]\nid = \"r\"\nregex = 'a'\n[rules.allowlist]\nregexTarget = \"file\"\nregexes = "
+      "['x']\n",
+      "f.toml");
+  ASSERT_FALSE(set.ok());
+  EXPECT_THAT(set.status().message(),
+              AllOf(HasSubstr("rule 'r': allowlist"), HasSubstr("regexTarget must be")));
+}
+
+TEST(ConfigLoader, UnknownExtendFieldIsAnError) {
+  Result<Config> c = ParseConfig("[extend]\nuseDefaults = true\n", "c.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(c.status().message(), AllOf(HasSubstr("c.toml:2:"), HasSubstr("[extend]"),
+                                          HasSubstr("unknown field 'useDefaults'")));
+}
+
 TEST(ConfigLoader, GitleaksConfigLoadsWithEveryAllowlistForm) {
   Result<Config> c = LoadConfigFile(ConfigFixture("gitleaks.toml"));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
