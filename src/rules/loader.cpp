@@ -250,6 +250,8 @@ Status ParseRule(const Errors& e, const toml::table& t, size_t index, std::strin
       KH_RETURN_IF_ERROR(e.Strings(v, ctx, key, &r->examples));
     } else if (key == "negative_examples") {
       KH_RETURN_IF_ERROR(e.Strings(v, ctx, key, &r->negative_examples));
+    } else if (key == "example_path") {
+      KH_RETURN_IF_ERROR(e.String(v, ctx, key, &r->example_path));
     } else if (key == "skipReport") {
       // gitleaks: a rule that only feeds composite rules. Accepting `true` silently would
       // report what the author meant to hide, so only `false` loads.

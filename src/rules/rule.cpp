@@ -175,6 +175,7 @@ std::string RulesHash(const RuleSet& set) {
     Put(s, r.help);
     PutList(s, r.examples);
     PutList(s, r.negative_examples);
+    Put(s, r.example_path);
     s += 'a' + std::to_string(r.allowlists.size());
     for (const Allowlist& a : r.allowlists) PutAllowlist(s, a);
     PutList(s, r.tags);
