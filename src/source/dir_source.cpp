@@ -317,6 +317,35 @@ class DirSource : public Source {
 
   Status Run(int threads, const BlobSink& sink, ScanStats& stats) override {
     threads = std::max(threads, 1);
+    return RunOnRoot(threads, sink, stats);
+  }
+
+ private:
+  // A single file named on the command line: read on the calling thread, reported by its
+  // name, scanned even if .gitignore'd (the user asked for it) and even if the name is a
+  // symlink (the user chose the target).
+  Status ScanSingleFile(const BlobSink& sink, ScanStats& stats) {
+    std::string name = root_.filename().string();
+    std::error_code ec;
+    fs::path target = fs::is_symlink(root_, ec) ? fs::canonical(root_, ec) : root_;
+    if (ec) return Status::IOError("cannot resolve " + root_.string() + ": " + ec.message());
+    if (HasBinaryExtension(name)) {
+      stats.skipped_binary.fetch_add(1, std::memory_order_relaxed);
+      return Status::OK();
+    }
+    std::optional<Blob> blob = LoadFileBlob(target.string(), name, options_.max_file_size, stats);
+    if (!blob) return Status::OK();
+    stats.files_scanned.fetch_add(1, std::memory_order_relaxed);
+    stats.bytes_scanned.fetch_add(blob->bytes().size(), std::memory_order_relaxed);
+    try {
+      sink(0, *blob);
+    } catch (...) {
+      stats.AddError(name, DescribeException(std::current_exception()));
+    }
+    return Status::OK();
+  }
+
+  Status RunOnRoot(int threads, const BlobSink& sink, ScanStats& stats) {
     const std::string root_str = root_.string();
     struct stat st;
     if (stat(root_str.c_str(), &st) != 0) {
@@ -326,20 +355,7 @@ class DirSource : public Source {
     }
     PathQueue queue(kQueueCapacity);
     try {
-      if (S_ISREG(st.st_mode)) {
-        // A single file named on the command line: scanned even if .gitignore'd (the user
-        // asked for it), reported by its name.
-        fs::path parent = root_.parent_path();
-        std::string name = root_.filename().string();
-        WorkerPool pool(1, parent.empty() ? "." : parent.string(), options_.max_file_size, sink, stats, queue);
-        if (HasBinaryExtension(name)) {
-          stats.skipped_binary.fetch_add(1, std::memory_order_relaxed);
-        } else {
-          queue.Push(name);
-        }
-        pool.Join();
-        return Status::OK();
-      }
+      if (S_ISREG(st.st_mode)) return ScanSingleFile(sink, stats);
       if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("not a regular file or directory: " + root_str);
 
       std::unique_ptr<GitIgnore> ignore = GitIgnore::Open(root_);
@@ -366,7 +382,6 @@ class DirSource : public Source {
     }
   }
 
- private:
   fs::path root_;
   SourceOptions options_;
 };

@@ -143,6 +143,17 @@ TEST(DirSourceBadInput, FifoIsSkippedWithoutBlocking) {
   EXPECT_NE(stats.notes()[0].find("pipe"), std::string::npos);
 }
 
+TEST(DirSourceBadInput, FifoAsRootIsInvalidArgumentWithoutBlocking) {
+  TempDir dir;
+  fs::path fifo = dir.path() / "pipe";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
+  ScanStats stats;
+  Status status;
+  ScanDir(fifo, stats, 2, {}, &status);
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(status.message().find("not a regular file or directory"), std::string::npos);
+}
+
 TEST(DirSourceBadInput, OddFileNamesAreKeptAsRawBytes) {
   TempDir dir;
   const std::vector<std::string> names = {"with space.txt", "new\nline.txt", "bad\xFF\xFE.txt",

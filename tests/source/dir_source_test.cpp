@@ -305,6 +305,16 @@ TEST(DirSource, SingleFileRootIsReportedByItsName) {
   EXPECT_EQ(blobs, (BlobMap{{"settings.py", "SECRET = 1"}}));
 }
 
+TEST(DirSource, SymlinkGivenAsRootFileIsScannedUnderItsOwnName) {
+  TempDir dir;
+  dir.Write("real/config.yml", "k: v");
+  fs::create_symlink(dir.path() / "real" / "config.yml", dir.path() / "alias.yml");
+  ScanStats stats;
+  BlobMap blobs = ScanDir(dir.path() / "alias.yml", stats);
+  EXPECT_EQ(blobs, (BlobMap{{"alias.yml", "k: v"}}));
+  EXPECT_EQ(stats.skipped_symlinks, 0u);
+}
+
 TEST(DirSource, SingleFileRootIsScannedEvenIfGitignored) {
   TempDir dir;
   Git(dir.path(), {"init", "-q"});
