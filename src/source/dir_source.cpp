@@ -273,7 +273,12 @@ class WorkerPool {
              PathQueue& queue)
       : base_(std::move(base)), max_size_(max_size), sink_(sink), stats_(stats), queue_(queue) {
     workers_.reserve(static_cast<size_t>(threads));
-    for (int i = 0; i < threads; ++i) workers_.emplace_back([this, i] { Loop(i); });
+    try {
+      for (int i = 0; i < threads; ++i) workers_.emplace_back([this, i] { Loop(i); });
+    } catch (...) {
+      Join();  // a joinable std::thread must not be destroyed
+      throw;
+    }
   }
   ~WorkerPool() { Join(); }
   WorkerPool(const WorkerPool&) = delete;
@@ -316,8 +321,13 @@ class DirSource : public Source {
   DirSource(fs::path root, SourceOptions options) : root_(std::move(root)), options_(options) {}
 
   Status Run(int threads, const BlobSink& sink, ScanStats& stats) override {
-    threads = std::max(threads, 1);
-    return RunOnRoot(threads, sink, stats);
+    try {
+      return RunOnRoot(std::max(threads, 1), sink, stats);
+    } catch (...) {
+      // Only resource exhaustion gets here (per-file failures are caught in the workers);
+      // WorkerPool's destructor has joined the workers by now.
+      return Status::Internal(DescribeException(std::current_exception()));
+    }
   }
 
  private:
@@ -353,33 +363,27 @@ class DirSource : public Source {
       if (err == ENOENT || err == ENOTDIR) return Status::NotFound("no such file or directory: " + root_str);
       return Status::IOError("cannot access " + root_str + ": " + ErrnoMessage(err));
     }
+    if (S_ISREG(st.st_mode)) return ScanSingleFile(sink, stats);
+    if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("not a regular file or directory: " + root_str);
     PathQueue queue(kQueueCapacity);
-    try {
-      if (S_ISREG(st.st_mode)) return ScanSingleFile(sink, stats);
-      if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("not a regular file or directory: " + root_str);
-
-      std::unique_ptr<GitIgnore> ignore = GitIgnore::Open(root_);
-      const bool in_work_tree = ignore != nullptr;
-      if (ignore != nullptr && !ignore->prefix().empty()) {
-        std::string self = ignore->prefix().substr(0, ignore->prefix().size() - 1);
-        if (ignore->IsIgnored("")) {
-          // Everything below an ignored directory is ignored; scanning it was asked for
-          // explicitly, so its .gitignore rules are not applied.
-          stats.AddNote("scan root " + self + " is ignored by .gitignore: ignore rules not applied");
-          ignore.reset();
-        }
+    std::unique_ptr<GitIgnore> ignore = GitIgnore::Open(root_);
+    const bool in_work_tree = ignore != nullptr;
+    if (ignore != nullptr && !ignore->prefix().empty()) {
+      std::string self = ignore->prefix().substr(0, ignore->prefix().size() - 1);
+      if (ignore->IsIgnored("")) {
+        // Everything below an ignored directory is ignored; scanning it was asked for
+        // explicitly, so its .gitignore rules are not applied.
+        stats.AddNote("scan root " + self + " is ignored by .gitignore: ignore rules not applied");
+        ignore.reset();
       }
-      WorkerPool pool(threads, root_str, options_.max_file_size, sink, stats, queue);
-      Walker walker(root_str, ignore.get(), in_work_tree, stats, queue);
-      std::string error;
-      bool ok = walker.Walk(&error);
-      pool.Join();
-      if (!ok) return Status::IOError("cannot read directory " + root_str + ": " + error);
-      return Status::OK();
-    } catch (...) {
-      // The pool's destructor has joined the workers by now.
-      return Status::Internal(DescribeException(std::current_exception()));
     }
+    WorkerPool pool(threads, root_str, options_.max_file_size, sink, stats, queue);
+    Walker walker(root_str, ignore.get(), in_work_tree, stats, queue);
+    std::string error;
+    bool ok = walker.Walk(&error);
+    pool.Join();
+    if (!ok) return Status::IOError("cannot read directory " + root_str + ": " + error);
+    return Status::OK();
   }
 
   fs::path root_;
