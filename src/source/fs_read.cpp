@@ -1,0 +1,137 @@
+#include "source/fs_read.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <system_error>
+
+#include "core/text.h"
+
+namespace keyhole::source {
+
+std::string ErrnoMessage(int err) {
+  // std::generic_category().message() is thread-safe, unlike strerror().
+  std::string msg = std::generic_category().message(err);
+  if (!msg.empty() && msg[0] >= 'A' && msg[0] <= 'Z') msg[0] = static_cast<char>(msg[0] - 'A' + 'a');
+  return msg;
+}
+
+bool HasBinaryExtension(std::string_view path) {
+  // Sorted, lower case; looked up with binary search.
+  static constexpr std::array<std::string_view, 72> kExts = {
+      "7z",    "a",     "aar",   "apk",  "avi",  "avif", "bmp",  "bz2",   "class", "cur",
+      "deb",   "dll",   "dmg",   "doc",  "docx", "dylib", "ear",  "eot",  "exe",   "flac",
+      "gif",   "gz",    "heic",  "icns", "ico",  "ipa",  "iso",  "jar",  "jpeg",  "jpg",
+      "lib",   "lz4",   "m4a",   "mkv",  "mov",  "mp3",  "mp4",  "msi",  "o",     "obj",
+      "odt",   "ogg",   "otf",   "pdb",  "pdf",  "png",  "ppt",  "pptx", "psd",   "pyc",
+      "pyo",   "rar",   "rpm",   "so",   "tar",  "tgz",  "tif",  "tiff", "ttf",   "war",
+      "wasm",  "wav",   "webm",  "webp", "whl",  "woff", "woff2", "xls", "xlsx",  "xz",
+      "zip",   "zst"};
+  size_t slash = path.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
+  std::string_view ext = name.substr(dot + 1);
+  if (ext.size() > 5) return false;
+  std::string lower = AsciiLower(ext);
+  return std::binary_search(kExts.begin(), kExts.end(), std::string_view(lower));
+}
+
+std::optional<Blob> MakeTextBlob(Origin origin, std::string_view bytes,
+                                 std::shared_ptr<const void> keepalive, ScanStats& stats) {
+  if (LooksBinary(bytes)) {
+    stats.skipped_binary.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  std::string utf8;
+  if (DecodeUtf16(bytes, &utf8)) return Blob(std::move(origin), std::move(utf8));
+  return Blob(std::move(origin), bytes, std::move(keepalive));
+}
+
+namespace {
+
+// Closes a file descriptor on every return path.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+std::optional<Blob> LoadFileBlob(const std::string& full_path, const std::string& rel,
+                                 uint64_t max_size, ScanStats& stats) {
+  // O_NOFOLLOW: the walk saw a regular file; if it was swapped for a symlink since, do not
+  // follow it out of the root. O_NONBLOCK: a file swapped for a FIFO must not hang a worker.
+  Fd fd(open(full_path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) {
+    int err = errno;
+    if (err == ELOOP) {
+      stats.skipped_symlinks.fetch_add(1, std::memory_order_relaxed);
+    } else if (err == ENOENT) {
+      stats.AddError(rel, "file vanished during the scan");
+    } else {
+      stats.AddError(rel, ErrnoMessage(err));
+    }
+    return std::nullopt;
+  }
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0) {
+    stats.AddError(rel, ErrnoMessage(errno));
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    stats.skipped_ignored.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  const uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (max_size > 0 && size > max_size) {
+    stats.skipped_too_large.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+  }
+  Origin origin;
+  origin.path = rel;
+  if (size >= kMmapThreshold) {
+    void* addr = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+    if (addr == MAP_FAILED) {
+      stats.AddError(rel, "cannot map file: " + ErrnoMessage(errno));
+      return std::nullopt;
+    }
+    madvise(addr, size, MADV_SEQUENTIAL);
+    std::shared_ptr<const void> keepalive(addr, [size](const void* p) { munmap(const_cast<void*>(p), size); });
+    std::string_view bytes(static_cast<const char*>(addr), size);
+    return MakeTextBlob(std::move(origin), bytes, std::move(keepalive), stats);
+  }
+  // Small file: read what is there now (it may have shrunk or grown since fstat).
+  std::string data(size, '\0');
+  size_t got = 0;
+  while (got < data.size()) {
+    ssize_t k = read(fd.get(), data.data() + got, data.size() - got);
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      stats.AddError(rel, ErrnoMessage(errno));
+      return std::nullopt;
+    }
+    if (k == 0) break;
+    got += static_cast<size_t>(k);
+  }
+  data.resize(got);
+  auto owned = std::make_shared<const std::string>(std::move(data));
+  std::string_view bytes(*owned);
+  return MakeTextBlob(std::move(origin), bytes, std::move(owned), stats);
+}
+
+}  // namespace keyhole::source

@@ -1,0 +1,41 @@
+// Internal to the directory and stdin sources: turning bytes on disk into Blobs.
+// Every function here is thread-safe (only `stats` is shared, and it is thread-safe).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/blob.h"
+#include "core/scan_stats.h"
+
+namespace keyhole::source {
+
+// Files at least this big are mmap'ed rather than read(): below it the copy is cheaper
+// than the page-table work, above it mmap saves the copy and the allocation.
+inline constexpr uint64_t kMmapThreshold = 64 * 1024;
+
+// "permission denied" etc.: strerror text with a lower-case first letter, thread-safe.
+std::string ErrnoMessage(int err);
+
+// True for extensions of formats that are binary by construction (images, archives,
+// fonts, compiled code...). Text formats (.xml, .plist, .json, .svg) are not listed:
+// whether those are binary is decided from their bytes.
+bool HasBinaryExtension(std::string_view path);
+
+// Decides what to scan from raw file bytes: nullopt (and skipped_binary counted) for
+// binary data; UTF-16 text is transcoded to UTF-8; anything else is passed through with
+// `keepalive` holding the storage of `bytes`.
+std::optional<Blob> MakeTextBlob(Origin origin, std::string_view bytes,
+                                 std::shared_ptr<const void> keepalive, ScanStats& stats);
+
+// Opens `full_path` without following a symlink or blocking on a FIFO and returns its
+// contents as a text blob named `rel`. Binary, oversized (`max_size` > 0), non-regular and
+// unreadable files yield nullopt; each is counted in `stats` or recorded as an error
+// under `rel`.
+std::optional<Blob> LoadFileBlob(const std::string& full_path, const std::string& rel,
+                                 uint64_t max_size, ScanStats& stats);
+
+}  // namespace keyhole::source
