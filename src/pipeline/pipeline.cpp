@@ -40,8 +40,6 @@ Status Run(source::Source& src, const scan::RuleDatabase& db,
     const std::string& path = blob.origin().path;
     try {
       if (!w.scanner) w.scanner = std::make_unique<scan::Scanner>(db);
-      stats.files_scanned.fetch_add(1, std::memory_order_relaxed);
-      stats.bytes_scanned.fetch_add(blob.bytes().size(), std::memory_order_relaxed);
       w.matches.clear();
       Status s = w.scanner->Scan(blob.bytes(), path, &w.matches);
       if (!s.ok()) {

@@ -124,6 +124,8 @@ bool ReadOne(git_odb* odb, const BlobTask& task, const std::vector<GitFacts>& fa
   Blob blob = DecodeUtf16(data, &utf8) ? Blob(std::move(origin), std::move(utf8))
                                        : Blob(std::move(origin), data, obj);
   if (task.added_lines) blob.set_added_lines(*task.added_lines);
+  stats.files_scanned.fetch_add(1, std::memory_order_relaxed);
+  stats.bytes_scanned.fetch_add(blob.bytes().size(), std::memory_order_relaxed);
   sink(worker, blob);
   return false;
 }

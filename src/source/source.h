@@ -26,7 +26,8 @@ struct SourceOptions {
 class Source {
  public:
   virtual ~Source() = default;
-  // Produces every blob to `sink`. Problems with single files or objects go into
+  // Produces every blob to `sink`, counting each in stats.files_scanned/bytes_scanned
+  // (bytes after UTF-16 decoding). Problems with single files or objects go into
   // `stats` (AddError) and the walk goes on; a non-OK Status means the source as a whole
   // failed (no such directory, not a repository...).
   virtual Status Run(int threads, const BlobSink& sink, ScanStats& stats) = 0;
