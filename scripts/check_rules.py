@@ -30,7 +30,15 @@ def entropy(s):
     return -sum(c / len(s) * math.log2(c / len(s)) for c in counts.values())
 
 
+# Published documentation keys the engine ignores (subset of src/analyze/placeholder.cpp).
+DOC_KEYS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "pk_test_TYooMQauvdEDq54NiTphI7jx",
+            "xoxb-not-a-real-token-this-will-not-work")
+
+
 def looks_placeholder(s):
+    if any(k in s for k in DOC_KEYS):
+        return True
     low = s.lower()
     if re.search(r"(.)\1{9,}|x{6,}|\*{6,}", low):
         return True
