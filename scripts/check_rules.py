@@ -40,7 +40,10 @@ def looks_placeholder(s):
     if any(k in s for k in DOC_KEYS):
         return True
     low = s.lower()
-    if re.search(r"(.)\1{9,}|x{6,}|\*{6,}", low):
+    if re.search(r"x{6,}|\*{6,}|([#0._-])\1{9,}", low):
+        return True
+    run = max((len(m.group(0)) for m in re.finditer(r"(.)\1*", s)), default=0)
+    if run >= 10 and 2 * run >= len(s):
         return True
     return any(m in low for m in ("example", "placeholder", "changeme", "your_", "your-", "redacted"))
 
@@ -75,6 +78,9 @@ def check_rule(rule, where, seen):
     src = rule.get("regex", "")
     if RE2_UNSUPPORTED.search(src):
         errs.append("regex uses a lookaround or backreference (not RE2)")
+    for m in re.finditer(r"\{(\d+)(?:,(\d*))?\}", src):
+        if max(int(m.group(1)), int(m.group(2) or 0)) > 1000:
+            errs.append(f"repetition {m.group(0)} exceeds RE2's limit of 1000")
     try:
         rx = re.compile(src, re.ASCII)
     except re.error as e:

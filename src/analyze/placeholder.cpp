@@ -141,11 +141,16 @@ bool IsPlaceholderPhrase(std::string_view s) {
   return marker;
 }
 
-bool HasLongRun(std::string_view s) {
+// A long run of one character that dominates the value ("aaaaaaaaaaaa", "sk_0000000000").
+// Some formats carry a fixed run of their own (X bearer tokens start with 21 'A's), so a
+// run counts only when it is most of the value or a typical filler character.
+bool HasFillerRun(std::string_view s) {
   size_t run = 1;
   for (size_t i = 1; i < s.size(); ++i) {
     run = s[i] == s[i - 1] ? run + 1 : 1;
-    if (run >= 10) return true;
+    if (run >= 10 && (2 * run >= s.size() || std::string_view("xX*#0.-_").find(s[i]) !=
+                                                 std::string_view::npos))
+      return true;
   }
   return false;
 }
@@ -170,7 +175,7 @@ bool IsPlaceholder(std::string_view secret) {
   for (std::string_view m : kLongMarkers) {
     if (Contains(lower, m)) return true;
   }
-  if (HasLongRun(secret) || IsTemplateSlot(secret)) return true;
+  if (HasFillerRun(secret) || IsTemplateSlot(secret)) return true;
   std::string compact;
   for (char c : lower)
     if (IsAlnum(c)) compact += c;

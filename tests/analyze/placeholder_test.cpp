@@ -50,6 +50,15 @@ TEST(IsPlaceholder, KeepsRandomSecretsContainingShortMarkerWords) {
   }
 }
 
+TEST(IsPlaceholder, KeepsFormatsWithAFixedRunOfOneCharacter) {
+  // X (Twitter) bearer tokens start with 21 'A's; Dropbox long-lived tokens carry 10.
+  std::string bearer = "AAAAAAAAAAAAAAAAAAAAA" + RandomAlnum(21, 90);
+  EXPECT_FALSE(IsPlaceholder(bearer)) << bearer;
+  std::string dropbox = "qu2q1cshefxAAAAAAAAAA" + RandomAlnum(22, 43);
+  EXPECT_FALSE(IsPlaceholder(dropbox)) << dropbox;
+  EXPECT_TRUE(IsPlaceholder("sk_live_0000000000000000"));
+}
+
 TEST(IsPlaceholder, KeepsRealLookingPasswords) {
   EXPECT_FALSE(IsPlaceholder("Tr0ub4dor&3-horse"));
   EXPECT_FALSE(IsPlaceholder("hunter2-prod-Xq9"));
