@@ -6,5 +6,10 @@
 namespace keyhole::analyze {
 
 // Verdict AnalyzeJwt(Candidate& c);  // jwt.cpp
+Verdict AnalyzeGithubChecksum(Candidate& c);  // checksum.cpp
+Verdict AnalyzeNpmChecksum(Candidate& c);     // checksum.cpp
+Verdict AnalyzePypiMacaroon(Candidate& c);    // checksum.cpp
+Verdict AnalyzeAgeBech32(Candidate& c);       // checksum.cpp
+Verdict AnalyzeBase64Json(Candidate& c);      // checksum.cpp
 
 }  // namespace keyhole::analyze

@@ -13,6 +13,11 @@ struct Entry {
 
 constexpr Entry kAnalyzers[] = {
     // {"jwt", &AnalyzeJwt},
+    {"github-checksum", &AnalyzeGithubChecksum},
+    {"npm-checksum", &AnalyzeNpmChecksum},
+    {"pypi-macaroon", &AnalyzePypiMacaroon},
+    {"age-bech32", &AnalyzeAgeBech32},
+    {"base64-json", &AnalyzeBase64Json},
     {"none", nullptr},
 };
 
