@@ -1,7 +1,10 @@
-// On-disk cache of compiled libhs databases. File layout (little-endian host order; the key
-// covers the platform, so entries never travel between machines):
-//   "KHDB" u32 format | u32 rules | u8 gate[rules] | u32 hs_fallbacks
-//   | u32 patterns | { u32 count, u32 rule[count] }[patterns] | u64 size | hs bytes[size]
+// On-disk cache of compiled libhs databases. File layout (host byte order; the key covers
+// the platform, so entries never travel between machines):
+//   "KHDB" u32 format | u64 meta_size | meta | sha256_hex(meta) (64 bytes) | u64 size | hs bytes
+//   meta = u32 rules | u8 gate[rules] | u32 hs_fallbacks
+//          | u32 patterns | { u32 count, u32 rule[count] }[patterns]
+// libhs checks its own bytes (magic, version, platform, CRC) when deserializing; the digest
+// covers ours, so a flipped bit can never turn into a wrong gate.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -101,11 +104,19 @@ bool LoadCached(const std::string& dir, const std::string& key, size_t rule_coun
   if (in.bad()) return false;
   const std::string data = buffer.str();
 
-  Reader r(data);
-  std::string_view magic;
-  uint32_t format = 0, rules = 0, fallbacks = 0, npatterns = 0;
-  if (!r.Bytes(4, &magic) || magic != std::string_view(kMagic, 4)) return false;
-  if (!r.Get(&format) || format != kFormat) return false;
+  Reader file(data);
+  std::string_view magic, meta, digest;
+  uint32_t format = 0;
+  uint64_t meta_size = 0;
+  if (!file.Bytes(4, &magic) || magic != std::string_view(kMagic, 4)) return false;
+  if (!file.Get(&format) || format != kFormat) return false;
+  if (!file.Get(&meta_size) || !file.Bytes(meta_size, &meta) || !file.Bytes(64, &digest)) {
+    return false;
+  }
+  if (Sha256Hex(meta) != digest) return false;
+
+  Reader r(meta);
+  uint32_t rules = 0, fallbacks = 0, npatterns = 0;
   if (!r.Get(&rules) || rules != rule_count) return false;
   std::vector<Gate> gates(rules);
   for (Gate& g : gates) {
@@ -124,9 +135,10 @@ bool LoadCached(const std::string& dir, const std::string& key, size_t rule_coun
     }
     pattern_rules.push_back(std::move(owners));
   }
+  if (!r.AtEnd()) return false;
   uint64_t size = 0;
   std::string_view bytes;
-  if (!r.Get(&size) || !r.Bytes(size, &bytes) || !r.AtEnd()) return false;
+  if (!file.Get(&size) || !file.Bytes(size, &bytes) || !file.AtEnd()) return false;
   if ((size == 0) != (npatterns == 0)) return false;
   hs_database_t* hs = nullptr;
   // libhs checks the database's magic, version, platform and CRC here.
@@ -141,16 +153,20 @@ bool LoadCached(const std::string& dir, const std::string& key, size_t rule_coun
 }
 
 void StoreCached(const std::string& dir, const std::string& key, const RuleDatabase::Impl& impl) {
+  std::string meta;
+  Put<uint32_t>(&meta, static_cast<uint32_t>(impl.gates.size()));
+  for (Gate g : impl.gates) Put<uint8_t>(&meta, static_cast<uint8_t>(g));
+  Put<uint32_t>(&meta, static_cast<uint32_t>(impl.hs_fallbacks));
+  Put<uint32_t>(&meta, static_cast<uint32_t>(impl.pattern_rules.size()));
+  for (const auto& owners : impl.pattern_rules) {
+    Put<uint32_t>(&meta, static_cast<uint32_t>(owners.size()));
+    for (uint32_t o : owners) Put<uint32_t>(&meta, o);
+  }
   std::string out(kMagic, 4);
   Put<uint32_t>(&out, kFormat);
-  Put<uint32_t>(&out, static_cast<uint32_t>(impl.gates.size()));
-  for (Gate g : impl.gates) Put<uint8_t>(&out, static_cast<uint8_t>(g));
-  Put<uint32_t>(&out, static_cast<uint32_t>(impl.hs_fallbacks));
-  Put<uint32_t>(&out, static_cast<uint32_t>(impl.pattern_rules.size()));
-  for (const auto& owners : impl.pattern_rules) {
-    Put<uint32_t>(&out, static_cast<uint32_t>(owners.size()));
-    for (uint32_t o : owners) Put<uint32_t>(&out, o);
-  }
+  Put<uint64_t>(&out, meta.size());
+  out += meta;
+  out += Sha256Hex(meta);
   char* bytes = nullptr;
   size_t size = 0;
   if (impl.hs != nullptr) {

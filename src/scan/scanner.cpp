@@ -14,10 +14,6 @@ namespace {
 constexpr size_t kLongLine = 16 << 10;
 // Half-width of such a window: far longer than any secret a rule describes.
 constexpr size_t kLineWindow = 4 << 10;
-// Half-width of the window a multi-line rule (a PEM block) is confirmed in: the largest
-// armoured keys (RSA 16384, PGP blocks with several subkeys) stay well under 64 KiB, and the
-// bound keeps the work per hit constant.
-constexpr size_t kBlockWindow = 64 << 10;
 // How far from a match, within its line(s), one of the rule's keywords may be.
 constexpr size_t kKeywordReach = 4 << 10;
 
@@ -192,8 +188,11 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
     for (uint32_t r : db.pattern_rules[id]) {
       if (!active[r]) continue;
       if (db.multiline[r]) {
-        regions.push_back({r, 0, n, q > kBlockWindow ? q - kBlockWindow : 0,
-                           std::min(n, q + kBlockWindow + 1)});
+        // A multi-line rule (a PEM block) is confirmed over the whole blob, once per blob
+        // however many hits it has: still linear work, and — unlike a window around each hit
+        // — leftmost-first matching then cannot differ from the reference mode when a
+        // truncated block runs into the next one (the equivalence test builds such input).
+        regions.push_back({r, 0, n, 0, n});
       } else if (long_line) {
         regions.push_back({r, ls, le, std::max(ls, q > kLineWindow ? q - kLineWindow : 0),
                            std::min(le, q + kLineWindow + 1)});
