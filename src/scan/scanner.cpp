@@ -77,7 +77,9 @@ struct Scanner::Impl {
   std::vector<std::unique_ptr<RE2>> res;  // built on a rule's first use
   std::vector<char> active;               // per rule: its path filter passed for this blob
   std::vector<std::pair<unsigned, size_t>> raw_hits;  // (pattern id, end offset)
-  std::vector<Region> regions;
+  // Per rule, in increasing offset order (hits are visited in order), so no sort is needed
+  // before merging.
+  std::vector<std::vector<Region>> regions;
   std::vector<re2::StringPiece> groups;
   std::vector<Match> found;
 };
@@ -162,8 +164,12 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
               this) != HS_SUCCESS) {
     return Status::Internal("libhs: scan failed");
   }
-  std::sort(raw_hits.begin(), raw_hits.end(),
-            [](const auto& a, const auto& b) { return a.second < b.second; });
+  // libhs mostly reports in end-offset order already; sorting only when it did not saves
+  // a noticeable share of the scan on keyword-dense text.
+  auto by_end = [](const auto& a, const auto& b) { return a.second < b.second; };
+  if (!std::is_sorted(raw_hits.begin(), raw_hits.end(), by_end)) {
+    std::stable_sort(raw_hits.begin(), raw_hits.end(), by_end);
+  }
 
   const size_t n = data.size();
   size_t ls = 0, le = 0;  // the line of the previous hit: [ls, le)
@@ -192,12 +198,12 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
         // however many hits it has: still linear work, and — unlike a window around each hit
         // — leftmost-first matching then cannot differ from the reference mode when a
         // truncated block runs into the next one (the equivalence test builds such input).
-        regions.push_back({r, 0, n, 0, n});
+        if (regions[r].empty()) regions[r].push_back({r, 0, n, 0, n});
       } else if (long_line) {
-        regions.push_back({r, ls, le, std::max(ls, q > kLineWindow ? q - kLineWindow : 0),
+        regions[r].push_back({r, ls, le, std::max(ls, q > kLineWindow ? q - kLineWindow : 0),
                            std::min(le, q + kLineWindow + 1)});
       } else {
-        regions.push_back({r, ls, le, ls, le});
+        regions[r].push_back({r, ls, le, ls, le});
       }
     }
   }
@@ -208,7 +214,8 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
                            std::vector<Match>* out) {
   if (!init_error.ok()) return init_error;
   found.clear();
-  regions.clear();
+  regions.resize(rules.size());
+  for (auto& rule_regions : regions) rule_regions.clear();
   active.assign(rules.size(), 0);
   const re2::StringPiece path_piece(path.data(), path.size());
   for (size_t r = 0; r < rules.size(); ++r) {
@@ -246,22 +253,20 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
   if (db.options.prefilter && db.hs != nullptr && !data.empty()) {
     Status status = PrefilterRegions(data);
     if (!status.ok()) return status;
-    std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) {
-      return std::tie(a.rule, a.text_begin, a.begin, a.end) <
-             std::tie(b.rule, b.text_begin, b.begin, b.end);
-    });
     // Merge overlapping windows so that every byte is searched once per rule.
-    for (size_t i = 0; i < regions.size();) {
-      Region merged = regions[i];
-      size_t j = i + 1;
-      while (j < regions.size() && regions[j].rule == merged.rule &&
-             regions[j].text_begin == merged.text_begin && regions[j].begin <= merged.end) {
-        merged.end = std::max(merged.end, regions[j].end);
-        ++j;
+    for (const std::vector<Region>& rule_regions : regions) {
+      for (size_t i = 0; i < rule_regions.size();) {
+        Region merged = rule_regions[i];
+        size_t j = i + 1;
+        while (j < rule_regions.size() && rule_regions[j].text_begin == merged.text_begin &&
+               rule_regions[j].begin <= merged.end) {
+          merged.end = std::max(merged.end, rule_regions[j].end);
+          ++j;
+        }
+        status = RunRegion(data, merged);
+        if (!status.ok()) return status;
+        i = j;
       }
-      status = RunRegion(data, merged);
-      if (!status.ok()) return status;
-      i = j;
     }
   }
 
