@@ -362,6 +362,44 @@ bool HasBoundaryAssertion(std::string_view regex) {
   return false;
 }
 
+std::optional<std::string> WithoutBoundaryAssertions(std::string_view regex) {
+  std::string out;
+  auto quantified = [&](size_t next) {
+    return next < regex.size() && (regex[next] == '*' || regex[next] == '+' ||
+                                   regex[next] == '?' || regex[next] == '{');
+  };
+  for (size_t i = 0; i < regex.size();) {
+    char c = regex[i];
+    if (c == '\\') {
+      if (i + 1 < regex.size() && (regex[i + 1] == 'A' || regex[i + 1] == 'z')) {
+        if (quantified(i + 2)) return std::nullopt;
+        i += 2;
+        continue;
+      }
+      if (i + 1 < regex.size() && regex[i + 1] == 'Q') {  // \Q...\E is literal text
+        size_t end = regex.find("\\E", i + 2);
+        end = end == std::string_view::npos ? regex.size() : end + 2;
+        out.append(regex.substr(i, end - i));
+        i = end;
+        continue;
+      }
+      out.append(regex.substr(i, 2));
+      i += 2;
+    } else if (c == '[') {
+      size_t end = SkipClass(regex, i);
+      out.append(regex.substr(i, end - i));
+      i = end;
+    } else if (c == '^' || c == '$') {
+      if (quantified(i + 1)) return std::nullopt;
+      ++i;
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string EscapeForHs(std::string_view bytes) {
   static const char* kHex = "0123456789abcdef";
   std::string out;

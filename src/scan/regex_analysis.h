@@ -28,6 +28,11 @@ bool IsMultiLine(std::string_view regex);
 // rules enter libhs through their literal instead of their regex.
 bool HasBoundaryAssertion(std::string_view regex);
 
+// `regex` with its boundary assertions (`^`, `$`, `\A`, `\z`) removed: it matches a superset
+// of what `regex` matches, with the same end offsets, so libhs can prefilter for it without
+// judging line ends. nullopt when an assertion carries a quantifier (not worth the risk).
+std::optional<std::string> WithoutBoundaryAssertions(std::string_view regex);
+
 // Escapes `bytes` as a libhs regex that matches exactly them (every byte as \xHH).
 std::string EscapeForHs(std::string_view bytes);
 

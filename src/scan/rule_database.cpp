@@ -169,6 +169,15 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
       p.fallback_flags = literal->caseless ? HS_FLAG_CASELESS : 0;
       unsigned flags = HS_FLAG_PREFILTER;
       std::string expression(StripLeadingFlags(rule.regex, &flags));
+      // libhs and RE2-on-a-line disagree about ^ and $ at "\r" line ends; dropping the
+      // assertions gives libhs a superset with the same end offsets, which is all a
+      // prefilter needs.
+      bool hs_form = true;
+      if (internal::HasBoundaryAssertion(expression)) {
+        auto stripped = internal::WithoutBoundaryAssertions(expression);
+        hs_form = stripped.has_value();
+        if (stripped) expression = std::move(*stripped);
+      }
       // Unicode classes and non-ASCII bytes: libhs' byte mode classifies and case-folds
       // them differently from RE2's Latin-1 mode, so such rules enter by their literal.
       const bool byte_semantics_differ =
@@ -176,15 +185,12 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
           rule.regex.find("\\P") != std::string::npos ||
           std::any_of(rule.regex.begin(), rule.regex.end(),
                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-      if (!internal::HasBoundaryAssertion(rule.regex) && !byte_semantics_differ &&
-          HsAccepts(expression, flags)) {
+      if (hs_form && !byte_semantics_differ && HsAccepts(expression, flags)) {
         p.expression = std::move(expression);
         p.flags = flags;
         p.regex_rule = static_cast<int>(i);
       } else {
-        if (!internal::HasBoundaryAssertion(rule.regex) && !byte_semantics_differ) {
-          ++impl.hs_fallbacks;
-        }
+        if (hs_form && !byte_semantics_differ) ++impl.hs_fallbacks;
         p.expression = p.fallback_expression;
         p.flags = p.fallback_flags;
       }

@@ -79,3 +79,16 @@ TEST(RegexAnalysisTest, EscapeForHsEncodesEveryByte) {
 
 }  // namespace
 }  // namespace keyhole::scan::internal
+
+namespace keyhole::scan::internal {
+namespace {
+
+TEST(RegexAnalysisTest, BoundaryAssertionsAreDroppedOutsideClassesAndQuotes) {
+  EXPECT_EQ(WithoutBoundaryAssertions(R"(^KEY=(\w+)(?:[;\s]|$))"), R"(KEY=(\w+)(?:[;\s]|))");
+  EXPECT_EQ(WithoutBoundaryAssertions(R"(\Aa[$^]b\z)"), R"(a[$^]b)");
+  EXPECT_EQ(WithoutBoundaryAssertions(R"(\Q^$\Ex\$)"), R"(\Q^$\Ex\$)");
+  EXPECT_FALSE(WithoutBoundaryAssertions(R"(a$?)").has_value());
+}
+
+}  // namespace
+}  // namespace keyhole::scan::internal
