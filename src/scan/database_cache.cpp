@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 
 #include "core/text.h"
 #include "scan/database_impl.h"
@@ -97,12 +96,13 @@ std::string CacheKey(const rules::RuleSet& rules) {
 
 bool LoadCached(const std::string& dir, const std::string& key, size_t rule_count,
                 RuleDatabase::Impl* impl) {
-  std::ifstream in(EntryPath(dir, key), std::ios::binary);
+  std::ifstream in(EntryPath(dir, key), std::ios::binary | std::ios::ate);
   if (!in) return false;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return false;
-  const std::string data = buffer.str();
+  const std::streamoff file_size = in.tellg();
+  if (file_size <= 0) return false;
+  std::string data(static_cast<size_t>(file_size), '\0');
+  in.seekg(0);
+  if (!in.read(data.data(), file_size)) return false;
 
   Reader file(data);
   std::string_view magic, meta, digest;
