@@ -15,6 +15,10 @@ namespace keyhole::scan {
 
 struct DatabaseOptions {
   bool prefilter = true;  // false: run every rule's RE2 over every line (--no-prefilter; tests)
+  // Compiled libhs databases are cached (serialized) because compiling ~200 rules takes
+  // ~300 ms and pre-commit must feel instant; any unreadable/stale entry is a miss.
+  bool use_cache = true;  // false: always compile
+  std::string cache_dir;  // "" = $XDG_CACHE_HOME/keyhole, else ~/.cache/keyhole
 };
 
 // How a rule gets into the prefilter.
@@ -23,6 +27,12 @@ enum class Gate {
   kKeyword,  // its keywords are caseless literals in the database; RE2 runs where one hits
   kAlways,   // no usable literal or keyword: RE2 runs over every line (slow; counted)
   kPathOnly, // no regex: the rule matches files by path alone
+};
+
+// How many rules ended up behind each gate. Every rule is counted exactly once.
+struct GateStats {
+  size_t regex = 0, keyword = 0, always = 0, path_only = 0;
+  size_t hs_fallbacks = 0;  // rules whose regex libhs rejected (they entered by literal/keyword)
 };
 
 class RuleDatabase {
@@ -36,6 +46,9 @@ class RuleDatabase {
 
   const rules::RuleSet& rules() const { return *rules_; }
   Gate gate(size_t rule_index) const;
+  GateStats gate_stats() const;
+  // Whether the libhs database was loaded from the cache rather than compiled.
+  bool loaded_from_cache() const;
 
   struct Impl;
   const Impl& impl() const { return *impl_; }

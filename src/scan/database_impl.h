@@ -1,0 +1,53 @@
+// The internals of a RuleDatabase, shared by rule_database.cpp, database_cache.cpp and
+// scanner.cpp. Not part of the public contract.
+#pragma once
+
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scan/rule_database.h"
+
+namespace keyhole::scan {
+
+// RE2 options used everywhere: byte semantics, the same as the libhs prefilter.
+RE2::Options MatchOptions();
+
+struct RuleDatabase::Impl {
+  DatabaseOptions options;
+  std::vector<Gate> gates;                  // per rule
+  std::vector<bool> multiline;              // per rule: confirm in a window, not a line
+  std::vector<std::unique_ptr<RE2>> paths;  // per rule: its `path` filter, or null
+  std::vector<std::vector<std::string>> keywords;  // per rule: non-empty, lower-cased
+  // libhs pattern id -> the rules that a hit of it gates.
+  std::vector<std::vector<uint32_t>> pattern_rules;
+  hs_database_t* hs = nullptr;  // null when no rule uses the prefilter
+  size_t hs_fallbacks = 0;
+  bool from_cache = false;
+
+  ~Impl() {
+    if (hs != nullptr) hs_free_database(hs);
+  }
+};
+
+namespace internal {
+
+// Cache of serialized libhs databases (plus the gates and pattern table they go with).
+// Key: a hex hash of everything the compiled form depends on.
+std::string CacheKey(const rules::RuleSet& rules);
+// Loads the entry for `key` from `dir` into *impl (gates, pattern_rules, hs, hs_fallbacks).
+// Returns false on any problem (missing, truncated, corrupt, other platform): a miss.
+bool LoadCached(const std::string& dir, const std::string& key, size_t rule_count,
+                RuleDatabase::Impl* impl);
+// Writes the entry atomically (temp file + rename). Failures are ignored: the cache is an
+// optimisation only.
+void StoreCached(const std::string& dir, const std::string& key, const RuleDatabase::Impl& impl);
+// The directory to use for `options` ("" when there is none).
+std::string CacheDir(const DatabaseOptions& options);
+
+}  // namespace internal
+}  // namespace keyhole::scan

@@ -1,0 +1,39 @@
+// Small, conservative analyses of an RE2 pattern string, used to pick each rule's prefilter
+// gate. RE2's parser is not public, so these scan the pattern text themselves; whenever they
+// are unsure they answer "no literal" / "multi-line", which only costs speed, never matches.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace keyhole::scan::internal {
+
+// A byte string that every match of a pattern contains.
+struct RequiredLiteral {
+  std::string bytes;
+  bool caseless = false;  // under (?i): match it ASCII-case-insensitively
+};
+
+// The longest literal run that every match of `regex` must contain, or nullopt when none can
+// be proven (alternation around it, optional quantifier, syntax not understood, ...).
+std::optional<RequiredLiteral> ExtractRequiredLiteral(std::string_view regex);
+
+// True when matches of `regex` may span lines: it names a newline (`\n`, `\r`), sets the
+// `s` flag, uses a complementary class such as `[\s\S]`, or is a PEM-style block.
+bool IsMultiLine(std::string_view regex);
+
+// True when `regex` has a text/line boundary assertion (`^`, `$`, `\A`, `\z`) outside a
+// character class. libhs and RE2-on-a-line disagree on these at "\r" line ends, so such
+// rules enter libhs through their literal instead of their regex.
+bool HasBoundaryAssertion(std::string_view regex);
+
+// `regex` with its boundary assertions (`^`, `$`, `\A`, `\z`) removed: it matches a superset
+// of what `regex` matches, with the same end offsets, so libhs can prefilter for it without
+// judging line ends. nullopt when an assertion carries a quantifier (not worth the risk).
+std::optional<std::string> WithoutBoundaryAssertions(std::string_view regex);
+
+// Escapes `bytes` as a libhs regex that matches exactly them (every byte as \xHH).
+std::string EscapeForHs(std::string_view bytes);
+
+}  // namespace keyhole::scan::internal

@@ -1,0 +1,293 @@
+#include "scan/scanner.h"
+
+#include <algorithm>
+#include <climits>
+#include <tuple>
+
+#include "scan/database_impl.h"
+
+namespace keyhole::scan {
+namespace {
+
+// Lines longer than this (minified bundles) are confirmed in windows around each hit, so
+// that many hits on one 20 MB line cost O(hits × window), not O(hits × line).
+constexpr size_t kLongLine = 16 << 10;
+// Half-width of such a window: far longer than any secret a rule describes.
+constexpr size_t kLineWindow = 4 << 10;
+// How far from a match, within its line(s), one of the rule's keywords may be.
+constexpr size_t kKeywordReach = 4 << 10;
+
+bool IsEol(char c) { return c == '\n' || c == '\r'; }
+
+// Where a rule's RE2 runs: the match must lie in [begin, end); [text_begin, text_end) is the
+// text it sees (a line, or the whole blob for multi-line rules), so that ^, $ and \b judge
+// the real neighbours rather than the window's edges.
+struct Region {
+  uint32_t rule;
+  size_t text_begin, text_end, begin, end;
+};
+
+bool ContainsCaseless(std::string_view hay, std::string_view lower_needle) {
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  return std::search(hay.begin(), hay.end(), lower_needle.begin(), lower_needle.end(),
+                     [&](char a, char b) { return lower(a) == b; }) != hay.end();
+}
+
+// Calls fn(line_begin, line_end) for every line; lines end at "\n", "\r\n" or a lone "\r".
+template <typename Fn>
+void ForEachLine(std::string_view data, Fn fn) {
+  const size_t n = data.size();
+  size_t ls = 0;
+  for (;;) {
+    size_t le = ls;
+    while (le < n && !IsEol(data[le])) ++le;
+    fn(ls, le);
+    if (le >= n) break;
+    ls = le + 1;
+    if (data[le] == '\r' && ls < n && data[ls] == '\n') ++ls;
+  }
+}
+
+}  // namespace
+
+struct Scanner::Impl {
+  explicit Impl(const RuleDatabase& database)
+      : db(database.impl()), rules(database.rules().rules), res(rules.size()) {
+    if (db.hs != nullptr && db.options.prefilter &&
+        hs_alloc_scratch(db.hs, &scratch) != HS_SUCCESS) {
+      init_error = Status::Internal("libhs: could not allocate scratch space");
+    }
+  }
+  ~Impl() {
+    if (scratch != nullptr) hs_free_scratch(scratch);
+  }
+
+  Status Scan(std::string_view data, std::string_view path, std::vector<Match>* out);
+
+  // Finds every match of rule `r` inside `region` and appends it to found_.
+  Status RunRegion(std::string_view data, const Region& region);
+  // Whether a keyword of rule `r` occurs near [mb, me), within the match's line(s).
+  bool KeywordNearby(std::string_view data, uint32_t r, size_t mb, size_t me) const;
+  Status PrefilterRegions(std::string_view data);
+
+  const RuleDatabase::Impl& db;
+  const std::vector<rules::Rule>& rules;
+  hs_scratch_t* scratch = nullptr;
+  Status init_error;
+  std::vector<std::unique_ptr<RE2>> res;  // built on a rule's first use
+  std::vector<char> active;               // per rule: its path filter passed for this blob
+  std::vector<std::pair<unsigned, size_t>> raw_hits;  // (pattern id, end offset)
+  // Per rule, in increasing offset order (hits are visited in order), so no sort is needed
+  // before merging.
+  std::vector<std::vector<Region>> regions;
+  std::vector<re2::StringPiece> groups;
+  std::vector<Match> found;
+};
+
+Status Scanner::Impl::RunRegion(std::string_view data, const Region& region) {
+  const uint32_t r = region.rule;
+  const rules::Rule& rule = rules[r];
+  if (res[r] == nullptr) {
+    res[r] = std::make_unique<RE2>(rule.regex, MatchOptions());
+  }
+  const RE2& re = *res[r];
+  if (!re.ok()) return Status::InvalidArgument("rule '" + rule.id + "': bad regex: " + re.error());
+  // Ask only for the groups the secret needs: fewer submatches, faster RE2.
+  const int nsub = rule.secret_group_set ? rule.secret_group + 1
+                                         : 1 + re.NumberOfCapturingGroups();
+  groups.resize(nsub);
+  const re2::StringPiece text(data.data() + region.text_begin,
+                              region.text_end - region.text_begin);
+  size_t pos = region.begin - region.text_begin;
+  const size_t stop = region.end - region.text_begin;
+  while (pos <= stop) {
+    if (!re.Match(text, pos, stop, RE2::UNANCHORED, groups.data(), nsub)) break;
+    const size_t mb = groups[0].data() - text.data();
+    const size_t me = mb + groups[0].size();
+    if (me == mb) {  // an empty match says nothing; step past it (no infinite loop)
+      pos = mb + 1;
+      continue;
+    }
+    pos = me;
+    re2::StringPiece secret = groups[0];
+    if (rule.secret_group_set) {
+      secret = groups[rule.secret_group];
+    } else {
+      for (int k = 1; k < nsub; ++k) {  // gitleaks: the first non-empty group, else the match
+        if (!groups[k].empty()) {
+          secret = groups[k];
+          break;
+        }
+      }
+    }
+    if (secret.data() == nullptr || secret.empty()) continue;  // no secret to report
+    const size_t abs_mb = region.text_begin + mb, abs_me = region.text_begin + me;
+    if (!KeywordNearby(data, r, abs_mb, abs_me)) continue;
+    Match m;
+    m.rule_index = r;
+    m.match_begin = abs_mb;
+    m.match_end = abs_me;
+    m.secret_begin = secret.data() - data.data();
+    m.secret_end = m.secret_begin + secret.size();
+    found.push_back(m);
+  }
+  return Status::OK();
+}
+
+bool Scanner::Impl::KeywordNearby(std::string_view data, uint32_t r, size_t mb,
+                                  size_t me) const {
+  const std::vector<std::string>& keywords = db.keywords[r];
+  if (keywords.empty()) return true;
+  size_t begin = mb, end = me;
+  const size_t min_begin = mb > kKeywordReach ? mb - kKeywordReach : 0;
+  while (begin > min_begin && !IsEol(data[begin - 1])) --begin;
+  const size_t max_end = std::min(data.size(), me + kKeywordReach);
+  while (end < max_end && !IsEol(data[end])) ++end;
+  const std::string_view context = data.substr(begin, end - begin);
+  for (const std::string& k : keywords) {
+    if (ContainsCaseless(context, k)) return true;
+  }
+  return false;
+}
+
+Status Scanner::Impl::PrefilterRegions(std::string_view data) {
+  if (data.size() > UINT_MAX) {
+    return Status::Unsupported("blob larger than 4 GiB cannot be prefiltered");
+  }
+  raw_hits.clear();
+  auto on_hit = [](unsigned id, unsigned long long /*from*/, unsigned long long to,
+                   unsigned /*flags*/, void* ctx) -> int {
+    static_cast<Impl*>(ctx)->raw_hits.emplace_back(id, static_cast<size_t>(to));
+    return 0;
+  };
+  if (hs_scan(db.hs, data.data(), static_cast<unsigned>(data.size()), 0, scratch, on_hit,
+              this) != HS_SUCCESS) {
+    return Status::Internal("libhs: scan failed");
+  }
+  // libhs mostly reports in end-offset order already; sorting only when it did not saves
+  // a noticeable share of the scan on keyword-dense text.
+  auto by_end = [](const auto& a, const auto& b) { return a.second < b.second; };
+  if (!std::is_sorted(raw_hits.begin(), raw_hits.end(), by_end)) {
+    std::stable_sort(raw_hits.begin(), raw_hits.end(), by_end);
+  }
+
+  const size_t n = data.size();
+  size_t ls = 0, le = 0;  // the line of the previous hit: [ls, le)
+  bool have_line = false;
+  // Per pattern: the short line its last hit was on, so repeated hits add nothing.
+  std::vector<size_t> last_line(db.pattern_rules.size(), SIZE_MAX);
+  for (const auto& [id, end] : raw_hits) {
+    if (id >= db.pattern_rules.size() || end == 0) continue;
+    const size_t q = end - 1;  // the hit's last byte
+    if (!have_line || q < ls || q >= le) {
+      ls = q;
+      while (ls > 0 && !IsEol(data[ls - 1])) --ls;
+      le = q;
+      while (le < n && !IsEol(data[le])) ++le;
+      have_line = true;
+    }
+    const bool long_line = le - ls > kLongLine;
+    if (!long_line) {
+      if (last_line[id] == ls) continue;
+      last_line[id] = ls;
+    }
+    for (uint32_t r : db.pattern_rules[id]) {
+      if (!active[r]) continue;
+      if (db.multiline[r]) {
+        // A multi-line rule (a PEM block) is confirmed over the whole blob, once per blob
+        // however many hits it has: still linear work, and — unlike a window around each hit
+        // — leftmost-first matching then cannot differ from the reference mode when a
+        // truncated block runs into the next one (the equivalence test builds such input).
+        if (regions[r].empty()) regions[r].push_back({r, 0, n, 0, n});
+      } else if (long_line) {
+        regions[r].push_back({r, ls, le, std::max(ls, q > kLineWindow ? q - kLineWindow : 0),
+                           std::min(le, q + kLineWindow + 1)});
+      } else {
+        regions[r].push_back({r, ls, le, ls, le});
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
+                           std::vector<Match>* out) {
+  if (!init_error.ok()) return init_error;
+  found.clear();
+  regions.resize(rules.size());
+  for (auto& rule_regions : regions) rule_regions.clear();
+  active.assign(rules.size(), 0);
+  const re2::StringPiece path_piece(path.data(), path.size());
+  for (size_t r = 0; r < rules.size(); ++r) {
+    active[r] = db.paths[r] == nullptr || RE2::PartialMatch(path_piece, *db.paths[r]);
+    if (active[r] && db.gates[r] == Gate::kPathOnly) {
+      found.push_back(Match{r, 0, 0, 0, 0});
+    }
+  }
+
+  // Rules RE2 visits everywhere: all of them without the prefilter, else the kAlways ones.
+  std::vector<uint32_t> everywhere;
+  for (size_t r = 0; r < rules.size(); ++r) {
+    if (!active[r] || db.gates[r] == Gate::kPathOnly) continue;
+    if (!db.options.prefilter || db.gates[r] == Gate::kAlways) {
+      everywhere.push_back(static_cast<uint32_t>(r));
+    }
+  }
+  if (!everywhere.empty()) {
+    Status status;
+    for (uint32_t r : everywhere) {
+      if (db.multiline[r]) {
+        status = RunRegion(data, {r, 0, data.size(), 0, data.size()});
+        if (!status.ok()) return status;
+      }
+    }
+    ForEachLine(data, [&](size_t ls, size_t le) {
+      for (uint32_t r : everywhere) {
+        if (!status.ok() || db.multiline[r]) continue;
+        status = RunRegion(data, {r, ls, le, ls, le});
+      }
+    });
+    if (!status.ok()) return status;
+  }
+
+  if (db.options.prefilter && db.hs != nullptr && !data.empty()) {
+    Status status = PrefilterRegions(data);
+    if (!status.ok()) return status;
+    // Merge overlapping windows so that every byte is searched once per rule.
+    for (const std::vector<Region>& rule_regions : regions) {
+      for (size_t i = 0; i < rule_regions.size();) {
+        Region merged = rule_regions[i];
+        size_t j = i + 1;
+        while (j < rule_regions.size() && rule_regions[j].text_begin == merged.text_begin &&
+               rule_regions[j].begin <= merged.end) {
+          merged.end = std::max(merged.end, rule_regions[j].end);
+          ++j;
+        }
+        status = RunRegion(data, merged);
+        if (!status.ok()) return status;
+        i = j;
+      }
+    }
+  }
+
+  std::sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
+    return std::tie(a.secret_begin, a.rule_index, a.secret_end, a.match_begin, a.match_end) <
+           std::tie(b.secret_begin, b.rule_index, b.secret_end, b.match_begin, b.match_end);
+  });
+  auto same = [](const Match& a, const Match& b) {
+    return a.rule_index == b.rule_index && a.secret_begin == b.secret_begin &&
+           a.secret_end == b.secret_end;
+  };
+  found.erase(std::unique(found.begin(), found.end(), same), found.end());
+  out->insert(out->end(), found.begin(), found.end());
+  return Status::OK();
+}
+
+Scanner::Scanner(const RuleDatabase& db) : impl_(std::make_unique<Impl>(db)) {}
+Scanner::~Scanner() = default;
+
+Status Scanner::Scan(std::string_view data, std::string_view path, std::vector<Match>* out) {
+  return impl_->Scan(data, path, out);
+}
+
+}  // namespace keyhole::scan
