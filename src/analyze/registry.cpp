@@ -12,7 +12,11 @@ struct Entry {
 };
 
 constexpr Entry kAnalyzers[] = {
-    // {"jwt", &AnalyzeJwt},
+    {"jwt", &AnalyzeJwt},
+    {"private-key", &AnalyzePrivateKey},
+    {"jwk", &AnalyzeJwk},
+    {"signing-secret", &AnalyzeSigningSecret},
+    {"client-signing", &AnalyzeClientSigning},
     {"none", nullptr},
 };
 
