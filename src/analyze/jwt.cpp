@@ -114,9 +114,9 @@ Verdict AnalyzeJwt(Candidate& c) {
   std::vector<std::string> notes;
   notes.push_back(d->jwe ? "encrypted (JWE), alg " + alg : "alg " + alg);
 
-  if (AsciiLower(alg) == "none") {
+  bool alg_none = AsciiLower(alg) == "none";
+  if (alg_none) {
     facts["alg_none"] = true;
-    if (f.severity < Severity::kHigh) f.severity = Severity::kHigh;
     notes.push_back("unsigned (alg none): anyone can forge one");
   }
 
@@ -160,6 +160,8 @@ Verdict AnalyzeJwt(Candidate& c) {
     }
   }
 
+  // Whatever else lowered it: an unsigned token is accepted by a misconfigured verifier.
+  if (alg_none && f.severity < Severity::kHigh) f.severity = Severity::kHigh;
   std::string msg = f.description + " (";
   for (size_t i = 0; i < notes.size(); ++i) {
     if (i) msg += "; ";
