@@ -18,9 +18,10 @@ namespace fs = std::filesystem;
 using Key = std::tuple<std::string, uint32_t, std::string>;  // path, line, rule id
 
 fs::path AppDir() { return keyhole::testing::SourceDir() / "fixtures/app"; }
+fs::path DemoDir() { return keyhole::testing::SourceDir() / "fixtures/demo"; }
 
-std::set<Key> Expected() {
-  nlohmann::json j = nlohmann::json::parse(keyhole::testing::ReadFile(AppDir() / "expected.json"));
+std::set<Key> Expected(const fs::path& dir = AppDir()) {
+  nlohmann::json j = nlohmann::json::parse(keyhole::testing::ReadFile(dir / "expected.json"));
   std::set<Key> out;
   for (const auto& f : j["findings"]) {
     out.emplace(f["path"].get<std::string>(), f["line"].get<uint32_t>(),
@@ -48,11 +49,11 @@ void ExpectSameFindings(const std::set<Key>& got, const std::set<Key>& want) {
 }
 
 // The app scanned with the reference scanner and analyzed with AnalyzeBlob + CrossAnalyze.
-std::vector<findings::Finding> AnalyzeApp() {
+std::vector<findings::Finding> AnalyzeApp(const fs::path& dir = AppDir()) {
   std::vector<findings::Finding> all;
-  for (const auto& e : fs::recursive_directory_iterator(AppDir())) {
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file()) continue;
-    std::string rel = fs::relative(e.path(), AppDir()).generic_string();
+    std::string rel = fs::relative(e.path(), dir).generic_string();
     if (rel == "expected.json") continue;
     auto found = testing::AnalyzeText(keyhole::testing::ReadFile(e.path()), rel);
     all.insert(all.end(), found.begin(), found.end());
@@ -114,6 +115,18 @@ TEST(FixtureApp, FindingsCarryTheirContextAndSeverity) {
   const auto* literal = FindAt(all, "server-python/auth.py", "jwt-library-literal-secret");
   ASSERT_NE(literal, nullptr);
   EXPECT_EQ(literal->facts["weak"], true);
+}
+
+// The README demo (fixtures/demo): a small shop with six kinds of planted leak.
+TEST(FixtureDemo, AnalyzerFindsExactlyTheExpectedFindings) {
+  auto all = AnalyzeApp(DemoDir());
+  std::set<Key> got;
+  for (const auto& f : all) got.emplace(f.path, f.location.start_line, f.rule_id);
+  ExpectSameFindings(got, Expected(DemoDir()));
+  const auto* readme = FindAt(all, "README.md", "jwt");
+  ASSERT_NE(readme, nullptr);
+  EXPECT_EQ(readme->facts["forgeable"], true);
+  EXPECT_EQ(readme->tags, std::vector<std::string>{"doc-path"});
 }
 
 // End to end through the CLI. Needs the integrated binary (scanner + pipeline + reporter).
