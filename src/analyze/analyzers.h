@@ -5,7 +5,11 @@
 
 namespace keyhole::analyze {
 
-// Verdict AnalyzeJwt(Candidate& c);  // jwt.cpp
+Verdict AnalyzeJwt(Candidate& c);              // jwt.cpp
+Verdict AnalyzePrivateKey(Candidate& c);       // keys.cpp
+Verdict AnalyzeJwk(Candidate& c);              // keys.cpp
+Verdict AnalyzeSigningSecret(Candidate& c);    // signing.cpp
+Verdict AnalyzeClientSigning(Candidate& c);    // signing.cpp
 Verdict AnalyzeGithubChecksum(Candidate& c);  // checksum.cpp
 Verdict AnalyzeNpmChecksum(Candidate& c);     // checksum.cpp
 Verdict AnalyzePypiMacaroon(Candidate& c);    // checksum.cpp

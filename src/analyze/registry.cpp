@@ -12,13 +12,16 @@ struct Entry {
 };
 
 constexpr Entry kAnalyzers[] = {
-    // {"jwt", &AnalyzeJwt},
+    {"jwt", &AnalyzeJwt},
+    {"private-key", &AnalyzePrivateKey},
+    {"jwk", &AnalyzeJwk},
+    {"signing-secret", &AnalyzeSigningSecret},
+    {"client-signing", &AnalyzeClientSigning},
     {"github-checksum", &AnalyzeGithubChecksum},
     {"npm-checksum", &AnalyzeNpmChecksum},
     {"pypi-macaroon", &AnalyzePypiMacaroon},
     {"age-bech32", &AnalyzeAgeBech32},
     {"base64-json", &AnalyzeBase64Json},
-    {"none", nullptr},
 };
 
 }  // namespace
