@@ -75,7 +75,8 @@ class Gen:
     def password(self, n=None):
         n = n or self.r.randint(16, 28)
         while True:
-            p = self.s(n, ALNUM + "!#%^*-_=+.")
+            # No '%' (configparser interpolation in .pypirc), no leading symbol (unquoted YAML).
+            p = self.s(1) + self.s(n - 1, ALNUM + "!#^*-_=+.")
             if sum(c.isdigit() for c in p) >= 2 and sum(c.isupper() for c in p) >= 2 \
                     and sum(c.islower() for c in p) >= 2:
                 return p
