@@ -102,9 +102,10 @@ nlohmann::json RuleDescriptor(const RuleView& r) {
             {"precision", r.precise ? "high" : "medium"},
             {"tags", tags},
             {"problem.severity", ProblemSeverity(r.severity)}}}};
-  // The validator (SARIF1001) wants `name` to differ from `id`, case aside ("jwt"/"Jwt"),
-  // and otherwise absent.
+  // The validator wants a PascalCase friendly `name` (SARIF2012) that differs from `id`, case
+  // aside (SARIF1001: "jwt"/"Jwt"), so a one-word id borrows its description's words.
   std::string name = PascalCase(r.id);
+  if (AsciiLower(name) == AsciiLower(r.id)) name = PascalCase(description);
   if (AsciiLower(name) != AsciiLower(r.id)) d["name"] = name;
   return d;
 }

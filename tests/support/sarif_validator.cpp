@@ -49,8 +49,10 @@ SarifValidation ValidateSarif(const fs::path& sarif_file) {
   TempDir tmp;
   const fs::path log = tmp.path() / "validation.sarif";
   // DOTNET_CLI_TELEMETRY_OPTOUT: the tool must not phone home from a test run.
-  CommandResult r = Run({tool.string(), "validate", "--rule-kind", "Gh;Sarif", "-o", log.string(),
-                         sarif_file.string()},
+  // The default size limit (10 MB) makes the tool skip a big log and report no results;
+  // it then exits 1, which is caught below, but a raised limit lets big logs be checked.
+  CommandResult r = Run({tool.string(), "validate", "--rule-kind", "Gh;Sarif", "--max-file-size-in-kb",
+                         "1000000", "-o", log.string(), sarif_file.string()},
                         {}, {}, {"DOTNET_CLI_TELEMETRY_OPTOUT=1"});
   v.output = r.out + r.err;
   if (r.exit_code != 0 || !fs::exists(log)) {
