@@ -43,7 +43,8 @@ Status JsonReporter::Write(const std::vector<findings::Finding>& findings, const
                            std::ostream& out) {
   nlohmann::json report = nlohmann::json::object();
   report["version"] = kReportVersion;
-  report["tool"] = {{"name", "keyhole"}, {"version", info.tool_version}, {"rules_hash", info.rules_hash}};
+  std::string version = info.tool_version.empty() ? KEYHOLE_VERSION : info.tool_version;
+  report["tool"] = {{"name", "keyhole"}, {"version", version}, {"rules_hash", info.rules_hash}};
   report["mode"] = info.mode;
   nlohmann::json list = nlohmann::json::array();
   for (const findings::Finding& f : findings) list.push_back(FindingToJson(f, info.show_secrets));

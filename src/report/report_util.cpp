@@ -81,12 +81,17 @@ size_t CodePoints(std::string_view s) {
   return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return !IsContinuation(c); }));
 }
 
-Snippet BuildSnippet(std::string_view line, uint32_t begin, uint32_t end, bool show_secrets) {
+Snippet BuildSnippet(std::string_view line, uint32_t begin, uint32_t end, bool show_secrets,
+                     const std::string& also_hide) {
   size_t b = std::min<size_t>(begin, line.size());
   size_t e = std::clamp<size_t>(end, b, line.size());
-  std::string_view prefix = line.substr(0, b);
   std::string_view secret = line.substr(b, e - b);
-  std::string_view suffix = line.substr(e);
+  // Masked before trimming and escaping, so the mark offsets stay right.
+  const std::string hide = show_secrets ? std::string() : also_hide;
+  const std::string prefix_owned = ScrubSecret(std::string(line.substr(0, b)), hide);
+  const std::string suffix_owned = ScrubSecret(std::string(line.substr(e)), hide);
+  std::string_view prefix = prefix_owned;
+  std::string_view suffix = suffix_owned;
 
   std::string middle;
   if (!secret.empty()) {

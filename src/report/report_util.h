@@ -39,8 +39,10 @@ struct Snippet {
   size_t mark_begin = 0;
   size_t mark_end = 0;
 };
-// See MaskedSnippet() in reporter.h.
-Snippet BuildSnippet(std::string_view line, uint32_t begin, uint32_t end, bool show_secrets);
+// See MaskedSnippet() in reporter.h. Unless show_secrets, other copies of `also_hide` (the
+// finding's full secret) around the span are masked as well.
+Snippet BuildSnippet(std::string_view line, uint32_t begin, uint32_t end, bool show_secrets,
+                     const std::string& also_hide = {});
 
 // First sentence of the first paragraph of `markdown`, whitespace collapsed, "" if none.
 std::string FirstSentence(std::string_view markdown);

@@ -78,8 +78,7 @@ void WriteFinding(const findings::Finding& f, const RunInfo& info, const Style& 
   out << '\n';
 
   if (!f.line.empty()) {
-    Snippet s = BuildSnippet(f.line, f.line_secret_begin, f.line_secret_end, show);
-    if (!show) s.text = ScrubSecret(s.text, f.secret);  // a second copy on the same line
+    Snippet s = BuildSnippet(f.line, f.line_secret_begin, f.line_secret_end, show, f.secret);
     // Drop the indentation: it only pushes the secret to the right.
     size_t lead = 0;
     while (lead < s.mark_begin && lead < s.text.size() && (s.text[lead] == ' ' || s.text[lead] == '\t')) ++lead;

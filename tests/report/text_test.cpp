@@ -52,6 +52,18 @@ TEST(TextReport, CaretSitsUnderTheMaskedSecret) {
   EXPECT_EQ(lines[3], "                  ^~~~~~~~");
 }
 
+// A second copy of the secret before the reported one is masked too, and the caret still
+// points at the reported one.
+TEST(TextReport, EarlierCopyOfSecretIsMaskedAndCaretStaysAligned) {
+  const std::string secret = "abcdefghijklmnopqrstuvwx";
+  findings::Finding f = sample::MakeFinding("r", "generic", "d", Severity::kHigh, "m", "a.txt", 1,
+                                            secret + " = '@'", secret);
+  auto lines = Lines(Write({f}, RunInfo{}));
+  ASSERT_GE(lines.size(), 4u);
+  EXPECT_EQ(lines[2], "      abcd…(24) = 'abcd…(24)'");
+  EXPECT_EQ(lines[3], "                   ^~~~~~~~~");
+}
+
 TEST(TextReport, GroupsByFileWithOnePathLine) {
   auto s = sample::MakeSample();
   std::string out = Write(s->findings, s->info);
