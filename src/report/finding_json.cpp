@@ -35,7 +35,8 @@ nlohmann::json FindingToJson(const findings::Finding& f, bool show_secrets) {
   j["secret_preview"] = findings::Redact(f.secret);
   j["secret_hash"] = findings::SecretHash(f.secret);
   if (show_secrets) j["secret"] = f.secret;
-  j["snippet"] = BuildSnippet(f.line, f.line_secret_begin, f.line_secret_end, show_secrets, f.secret).text;
+  j["snippet"] =
+      BuildSnippet(f.line, f.line_secret_begin, f.line_secret_end, show_secrets, f.secret).text;
   j["fingerprint"] = EffectiveFingerprint(f);
   if (f.facts.is_object() ? !f.facts.empty() : !f.facts.is_null()) {
     j["facts"] = show_secrets ? f.facts : ScrubSecretJson(f.facts, f.secret);
@@ -50,7 +51,8 @@ nlohmann::json FindingToJson(const findings::Finding& f, bool show_secrets) {
   }
   nlohmann::json related = nlohmann::json::array();
   for (const findings::RelatedLocation& r : f.related) {
-    related.push_back({{"path", r.path}, {"location", LocationJson(r.location)}, {"message", scrub(r.message)}});
+    related.push_back(
+        {{"path", r.path}, {"location", LocationJson(r.location)}, {"message", scrub(r.message)}});
   }
   j["related"] = std::move(related);
   return j;

@@ -19,12 +19,13 @@ nlohmann::json SummaryJson(const std::vector<findings::Finding>& findings, const
   const ScanStats& st = info.stats ? *info.stats : kEmpty;
   auto counts = CountBySeverity(findings);
   nlohmann::json by_severity = nlohmann::json::object();
-  for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow,
-                     Severity::kInfo}) {
+  for (Severity s :
+       {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow, Severity::kInfo}) {
     by_severity[std::string(SeverityName(s))] = counts[static_cast<int>(s)];
   }
   nlohmann::json errors = nlohmann::json::array();
-  for (const ScanError& e : st.errors()) errors.push_back({{"path", e.path}, {"message", e.message}});
+  for (const ScanError& e : st.errors())
+    errors.push_back({{"path", e.path}, {"message", e.message}});
   return {{"files_scanned", Load(st.files_scanned)},
           {"bytes_scanned", Load(st.bytes_scanned)},
           {"skipped_binary", Load(st.skipped_binary)},
@@ -59,7 +60,8 @@ Status JsonlReporter::Write(const std::vector<findings::Finding>& findings, cons
                             std::ostream& out) {
   // Findings only: a consumer can `wc -l` or stream-parse every line the same way. The
   // summary goes nowhere (the exit code and the text/json formats carry it).
-  for (const findings::Finding& f : findings) out << DumpJson(FindingToJson(f, info.show_secrets), -1) << '\n';
+  for (const findings::Finding& f : findings)
+    out << DumpJson(FindingToJson(f, info.show_secrets), -1) << '\n';
   out.flush();
   return StreamStatus(out, "JSONL");
 }

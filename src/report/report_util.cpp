@@ -67,7 +67,8 @@ nlohmann::json ScrubSecretJson(const nlohmann::json& j, const std::string& secre
   }
   if (j.is_object()) {
     nlohmann::json out = nlohmann::json::object();
-    for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = ScrubSecretJson(it.value(), secret);
+    for (auto it = j.begin(); it != j.end(); ++it)
+      out[it.key()] = ScrubSecretJson(it.value(), secret);
     return out;
   }
   return j;
@@ -78,7 +79,8 @@ std::string EffectiveFingerprint(const findings::Finding& f) {
 }
 
 size_t CodePoints(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return !IsContinuation(c); }));
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return !IsContinuation(c); }));
 }
 
 Snippet BuildSnippet(std::string_view line, uint32_t begin, uint32_t end, bool show_secrets,
@@ -125,7 +127,8 @@ Snippet BuildSnippet(std::string_view line, uint32_t begin, uint32_t end, bool s
   return s;
 }
 
-std::string MaskedSnippet(const std::string& line, uint32_t begin, uint32_t end, bool show_secrets) {
+std::string MaskedSnippet(const std::string& line, uint32_t begin, uint32_t end,
+                          bool show_secrets) {
   return BuildSnippet(line, begin, end, show_secrets).text;
 }
 

@@ -27,10 +27,13 @@ constexpr std::string_view kDefaultHelp =
 std::string_view Level(Severity s) {
   switch (s) {
     case Severity::kCritical:
-    case Severity::kHigh: return "error";
-    case Severity::kMedium: return "warning";
+    case Severity::kHigh:
+      return "error";
+    case Severity::kMedium:
+      return "warning";
     case Severity::kLow:
-    case Severity::kInfo: return "note";
+    case Severity::kInfo:
+      return "note";
   }
   return "warning";
 }
@@ -39,10 +42,13 @@ std::string_view Level(Severity s) {
 std::string_view ProblemSeverity(Severity s) {
   switch (s) {
     case Severity::kCritical:
-    case Severity::kHigh: return "error";
-    case Severity::kMedium: return "warning";
+    case Severity::kHigh:
+      return "error";
+    case Severity::kMedium:
+      return "warning";
     case Severity::kLow:
-    case Severity::kInfo: return "recommendation";
+    case Severity::kInfo:
+      return "recommendation";
   }
   return "warning";
 }
@@ -85,7 +91,8 @@ nlohmann::json RuleDescriptor(const RuleView& r) {
 
   std::vector<std::string> tags = {"security", "secret"};
   auto add_tag = [&](const std::string& t) {
-    if (!t.empty() && tags.size() < kMaxTags && std::find(tags.begin(), tags.end(), t) == tags.end()) {
+    if (!t.empty() && tags.size() < kMaxTags &&
+        std::find(tags.begin(), tags.end(), t) == tags.end()) {
       tags.push_back(t);
     }
   };
@@ -93,15 +100,15 @@ nlohmann::json RuleDescriptor(const RuleView& r) {
   for (const std::string& t : r.tags) add_tag(t);
 
   nlohmann::json d = {{"id", r.id},
-          {"shortDescription", {{"text", Sentence(description)}}},
-          {"fullDescription", {{"text", full}}},
-          {"help", {{"text", help}, {"markdown", help}}},
-          {"defaultConfiguration", {{"level", Level(r.severity)}}},
-          {"properties",
-           {{"security-severity", SecuritySeverityScore(r.severity)},
-            {"precision", r.precise ? "high" : "medium"},
-            {"tags", tags},
-            {"problem.severity", ProblemSeverity(r.severity)}}}};
+                      {"shortDescription", {{"text", Sentence(description)}}},
+                      {"fullDescription", {{"text", full}}},
+                      {"help", {{"text", help}, {"markdown", help}}},
+                      {"defaultConfiguration", {{"level", Level(r.severity)}}},
+                      {"properties",
+                       {{"security-severity", SecuritySeverityScore(r.severity)},
+                        {"precision", r.precise ? "high" : "medium"},
+                        {"tags", tags},
+                        {"problem.severity", ProblemSeverity(r.severity)}}}};
   // The validator wants a PascalCase friendly `name` (SARIF2012) that differs from `id`, case
   // aside (SARIF1001: "jwt"/"Jwt"), so a one-word id borrows its description's words.
   std::string name = PascalCase(r.id);
@@ -161,10 +168,11 @@ nlohmann::json ResultJson(const findings::Finding& f, int rule_index, size_t* re
     for (size_t i = 0; i < keep; ++i) {
       const findings::RelatedLocation& rl = f.related[i];
       std::string text = fj["related"][i]["message"].get<std::string>();
-      related.push_back({{"id", i + 1},
-                         {"physicalLocation",
-                          {{"artifactLocation", ArtifactLocation(rl.path)}, {"region", Region(rl.location)}}},
-                         {"message", {{"text", Sentence(text.empty() ? "Related location" : text)}}}});
+      related.push_back(
+          {{"id", i + 1},
+           {"physicalLocation",
+            {{"artifactLocation", ArtifactLocation(rl.path)}, {"region", Region(rl.location)}}},
+           {"message", {{"text", Sentence(text.empty() ? "Related location" : text)}}}});
     }
     r["relatedLocations"] = std::move(related);
     if (*related_dropped > 0) r["properties"]["related_locations_omitted"] = *related_dropped;
@@ -184,8 +192,8 @@ std::string PercentEncodePath(std::string_view path) {
   std::string out;
   out.reserve(path.size());
   for (unsigned char c : path) {
-    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                c == '.' || c == '_' || c == '~' || c == '/';
+    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
     if (keep) {
       out += static_cast<char>(c);
     } else {
@@ -226,8 +234,9 @@ nlohmann::json SarifLog(const std::vector<findings::Finding>& findings, const Ru
   if (findings.size() > kSarifMaxResults) {
     std::vector<size_t> order(findings.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return findings[a].severity > findings[b].severity; });
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return findings[a].severity > findings[b].severity;
+    });
     for (size_t i = kSarifMaxResults; i < order.size(); ++i) kept[order[i]] = false;
     results_dropped = findings.size() - kSarifMaxResults;
   }
@@ -280,9 +289,11 @@ nlohmann::json SarifLog(const std::vector<findings::Finding>& findings, const Ru
   bool success = true;
   if (info.stats) {
     for (const ScanError& e : info.stats->errors()) {
-      notifications.push_back(Notification("error", e.path.empty() ? e.message : e.path + ": " + e.message));
+      notifications.push_back(
+          Notification("error", e.path.empty() ? e.message : e.path + ": " + e.message));
     }
-    for (const std::string& n : info.stats->notes()) notifications.push_back(Notification("note", n));
+    for (const std::string& n : info.stats->notes())
+      notifications.push_back(Notification("note", n));
     success = info.stats->error_count() == 0;
   }
   if (results_dropped) {
@@ -324,7 +335,9 @@ nlohmann::json SarifLog(const std::vector<findings::Finding>& findings, const Ru
   if (!info.root.empty()) {
     run["originalUriBaseIds"] = {{kSrcRoot, {{"uri", DirectoryFileUri(info.root)}}}};
   }
-  return {{"$schema", kSchema}, {"version", "2.1.0"}, {"runs", nlohmann::json::array({std::move(run)})}};
+  return {{"$schema", kSchema},
+          {"version", "2.1.0"},
+          {"runs", nlohmann::json::array({std::move(run)})}};
 }
 
 Status SarifReporter::Write(const std::vector<findings::Finding>& findings, const RunInfo& info,

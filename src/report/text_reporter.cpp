@@ -26,11 +26,16 @@ class Style {
 
 std::string_view SeverityColor(Severity s) {
   switch (s) {
-    case Severity::kCritical: return "1;31";  // bold red
-    case Severity::kHigh: return "31";        // red
-    case Severity::kMedium: return "33";      // yellow
-    case Severity::kLow: return "36";         // cyan
-    case Severity::kInfo: return "2";         // dim
+    case Severity::kCritical:
+      return "1;31";  // bold red
+    case Severity::kHigh:
+      return "31";  // red
+    case Severity::kMedium:
+      return "33";  // yellow
+    case Severity::kLow:
+      return "36";  // cyan
+    case Severity::kInfo:
+      return "2";  // dim
   }
   return "0";
 }
@@ -54,22 +59,25 @@ std::string CaretLine(const Snippet& s) {
     if ((static_cast<unsigned char>(prefix[i]) & 0xC0) == 0x80) continue;
     out += prefix[i] == '\t' ? '\t' : ' ';
   }
-  size_t width = CodePoints(std::string_view(s.text).substr(s.mark_begin, s.mark_end - s.mark_begin));
+  size_t width =
+      CodePoints(std::string_view(s.text).substr(s.mark_begin, s.mark_end - s.mark_begin));
   if (width == 0) return out + "^";
   out += '^';
   out.append(width - 1, '~');
   return out;
 }
 
-void WriteFinding(const findings::Finding& f, const RunInfo& info, const Style& style, std::ostream& out) {
+void WriteFinding(const findings::Finding& f, const RunInfo& info, const Style& style,
+                  std::ostream& out) {
   const bool show = info.show_secrets;
   auto scrub = [&](const std::string& s) { return show ? s : ScrubSecret(s, f.secret); };
 
   std::string sev(SeverityName(f.severity));
-  std::string pos = std::to_string(f.location.start_line) + ":" + std::to_string(f.location.start_column);
+  std::string pos =
+      std::to_string(f.location.start_line) + ":" + std::to_string(f.location.start_column);
   std::string message = scrub(f.message.empty() ? f.description : f.message);
-  out << "  " << pos << "  " << style(SeverityColor(f.severity), sev) << "  " << style("1", EscapeForTerminal(f.rule_id))
-      << "  " << EscapeForTerminal(message);
+  out << "  " << pos << "  " << style(SeverityColor(f.severity), sev) << "  "
+      << style("1", EscapeForTerminal(f.rule_id)) << "  " << EscapeForTerminal(message);
   if (!f.tags.empty()) {
     std::string tags;
     for (const std::string& t : f.tags) tags += (tags.empty() ? "" : ", ") + t;
@@ -81,7 +89,9 @@ void WriteFinding(const findings::Finding& f, const RunInfo& info, const Style& 
     Snippet s = BuildSnippet(f.line, f.line_secret_begin, f.line_secret_end, show, f.secret);
     // Drop the indentation: it only pushes the secret to the right.
     size_t lead = 0;
-    while (lead < s.mark_begin && lead < s.text.size() && (s.text[lead] == ' ' || s.text[lead] == '\t')) ++lead;
+    while (lead < s.mark_begin && lead < s.text.size() &&
+           (s.text[lead] == ' ' || s.text[lead] == '\t'))
+      ++lead;
     s.text.erase(0, lead);
     s.mark_begin -= lead;
     s.mark_end = std::min(s.mark_end - lead, s.text.size());
@@ -95,7 +105,8 @@ void WriteFinding(const findings::Finding& f, const RunInfo& info, const Style& 
 
   if (f.git) {
     const GitFacts& g = *f.git;
-    std::string line = g.commit.empty() ? std::string("uncommitted") : "commit " + g.commit.substr(0, 12);
+    std::string line =
+        g.commit.empty() ? std::string("uncommitted") : "commit " + g.commit.substr(0, 12);
     if (!g.author.empty()) line += " by " + g.author;
     if (!g.email.empty()) line += " <" + g.email + ">";
     if (!g.date.empty()) line += " on " + g.date;
@@ -116,25 +127,26 @@ void WriteFinding(const findings::Finding& f, const RunInfo& info, const Style& 
   }
 }
 
-void WriteSummary(const std::vector<findings::Finding>& findings, const RunInfo& info, const Style& style,
-                  std::ostream& out) {
+void WriteSummary(const std::vector<findings::Finding>& findings, const RunInfo& info,
+                  const Style& style, std::ostream& out) {
   static const ScanStats kEmpty;
   const ScanStats& st = info.stats ? *info.stats : kEmpty;
   const uint64_t files = st.files_scanned.load();
   const std::vector<ScanError> errors = st.errors();
 
   const std::string mb = Fixed(static_cast<double>(st.bytes_scanned.load()) / 1e6, 1) + " MB";
-  std::string tail = " in " + Fixed(info.seconds, 2) + " s; skipped: " +
-                     std::to_string(st.skipped_binary.load()) + " binary, " +
+  std::string tail = " in " + Fixed(info.seconds, 2) +
+                     " s; skipped: " + std::to_string(st.skipped_binary.load()) + " binary, " +
                      std::to_string(st.skipped_too_large.load()) + " too large, " +
                      std::to_string(st.skipped_ignored.load()) + " ignored";
   if (uint64_t n = st.skipped_symlinks.load()) tail += ", " + Plural(n, "symlink", "symlinks");
-  if (uint64_t n = st.missing_objects.load()) tail += "; " + Plural(n, "missing object", "missing objects");
+  if (uint64_t n = st.missing_objects.load())
+    tail += "; " + Plural(n, "missing object", "missing objects");
   tail += "; " + Plural(errors.size(), "error", "errors");
 
   if (findings.empty()) {
-    out << style("32", "No secrets found in " + Plural(files, "file", "files") + ".") << " Scanned " << mb
-        << tail << '\n';
+    out << style("32", "No secrets found in " + Plural(files, "file", "files") + ".") << " Scanned "
+        << mb << tail << '\n';
   } else {
     auto counts = CountBySeverity(findings);
     std::string by;
@@ -148,8 +160,8 @@ void WriteSummary(const std::vector<findings::Finding>& findings, const RunInfo&
         << Plural(files, "file", "files") << " (" << mb << ")" << tail << '\n';
   }
   for (const ScanError& e : errors) {
-    out << style("31", "error: ") << EscapeForTerminal(e.path.empty() ? e.message : e.path + ": " + e.message)
-        << '\n';
+    out << style("31", "error: ")
+        << EscapeForTerminal(e.path.empty() ? e.message : e.path + ": " + e.message) << '\n';
   }
   for (const std::string& n : st.notes()) out << "note: " << EscapeForTerminal(n) << '\n';
 }

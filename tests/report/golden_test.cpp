@@ -1,10 +1,10 @@
 // Golden files: every format's output for the fixed sample, compared byte for byte.
 // KEYHOLE_UPDATE_GOLDEN=1 rewrites fixtures/expected/report.* instead of comparing.
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "report/reporter.h"
 #include "report/sample_findings.h"
@@ -49,8 +49,9 @@ void CheckGolden(const std::string& format, const std::string& file) {
     if (!more_a && !more_e) break;
     if (la != le || more_a != more_e) break;
   }
-  ADD_FAILURE() << "output differs from " << golden << " at line " << line << ":\n  expected: " << le
-                << "\n  actual:   " << la << "\nif the change is intended, rerun with KEYHOLE_UPDATE_GOLDEN=1";
+  ADD_FAILURE() << "output differs from " << golden << " at line " << line
+                << ":\n  expected: " << le << "\n  actual:   " << la
+                << "\nif the change is intended, rerun with KEYHOLE_UPDATE_GOLDEN=1";
 }
 
 TEST(ReportGolden, JsonMatchesGoldenFile) { CheckGolden("json", "report.json"); }

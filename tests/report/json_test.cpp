@@ -1,9 +1,8 @@
-#include "report/json_reporter.h"
+#include <gtest/gtest.h>
 
 #include <sstream>
 
-#include <gtest/gtest.h>
-
+#include "report/json_reporter.h"
 #include "report/sample_findings.h"
 
 namespace keyhole::report {
@@ -31,8 +30,8 @@ TEST(FindingToJson, SecretOnlyWithShowSecrets) {
 }
 
 TEST(FindingToJson, OptionalMembersOnlyWhenSet) {
-  findings::Finding f = sample::MakeFinding("r", "generic", "d", Severity::kLow, "m", "a.txt", 1, "x=@",
-                                            "abcdefgh12345678");
+  findings::Finding f = sample::MakeFinding("r", "generic", "d", Severity::kLow, "m", "a.txt", 1,
+                                            "x=@", "abcdefgh12345678");
   json j = FindingToJson(f, false);
   EXPECT_FALSE(j.contains("facts"));
   EXPECT_FALSE(j.contains("git"));
@@ -44,16 +43,16 @@ TEST(FindingToJson, OptionalMembersOnlyWhenSet) {
 }
 
 TEST(FindingToJson, ComputesMissingFingerprint) {
-  findings::Finding f = sample::MakeFinding("r", "generic", "d", Severity::kLow, "m", "a.txt", 1, "x=@",
-                                            "abcdefgh12345678");
+  findings::Finding f = sample::MakeFinding("r", "generic", "d", Severity::kLow, "m", "a.txt", 1,
+                                            "x=@", "abcdefgh12345678");
   std::string expected = f.fingerprint;
   f.fingerprint.clear();
   EXPECT_EQ(FindingToJson(f, false)["fingerprint"], expected);
 }
 
 TEST(FindingToJson, ScrubsSecretFromMessageAndFacts) {
-  findings::Finding f = sample::MakeFinding("r", "generic", "d", Severity::kLow, "", "a.txt", 1, "x=@",
-                                            "abcdefgh12345678");
+  findings::Finding f = sample::MakeFinding("r", "generic", "d", Severity::kLow, "", "a.txt", 1,
+                                            "x=@", "abcdefgh12345678");
   f.message = "found abcdefgh12345678 here";
   f.facts = {{"raw", "abcdefgh12345678"}, {"nested", {{"v", json::array({"abcdefgh12345678"})}}}};
   std::string dumped = FindingToJson(f, false).dump();
@@ -82,8 +81,9 @@ TEST(JsonReport, HasVersionToolSummary) {
 }
 
 TEST(JsonReport, InvalidUtf8IsReplacedNotFatal) {
-  findings::Finding f = sample::MakeFinding("r", "generic", "d", Severity::kLow, "m\xc3", "bad\xff\xfe.txt", 1,
-                                            "\xe2\x28\xa1 x=@", "abcdefgh12345678");
+  findings::Finding f =
+      sample::MakeFinding("r", "generic", "d", Severity::kLow, "m\xc3", "bad\xff\xfe.txt", 1,
+                          "\xe2\x28\xa1 x=@", "abcdefgh12345678");
   JsonReporter r;
   std::string out = Write(r, {f}, RunInfo{});
   json j = json::parse(out);  // valid UTF-8 JSON

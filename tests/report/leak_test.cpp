@@ -1,7 +1,7 @@
 // No report format prints a raw secret unless asked to (and SARIF never does).
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include "report/reporter.h"
 #include "report/sample_findings.h"
@@ -40,7 +40,8 @@ TEST(NoSecretLeak, NoFormatPrintsARawSecret) {
         std::string out = Render(format, *s, info);
         for (const std::string& secret : s->Secrets()) {
           EXPECT_EQ(out.find(secret), std::string::npos)
-              << format << (color ? " color" : "") << (verbose ? " verbose" : "") << " leaks a secret";
+              << format << (color ? " color" : "") << (verbose ? " verbose" : "")
+              << " leaks a secret";
         }
       }
     }
@@ -55,7 +56,8 @@ TEST(NoSecretLeak, ShowSecretsPrintsThem) {
   for (const char* format : {"text", "json", "jsonl"}) {
     std::string out = Render(format, *s, info);
     for (const std::string& secret : s->Secrets()) {
-      EXPECT_NE(out.find(secret), std::string::npos) << format << " hides a secret despite show_secrets";
+      EXPECT_NE(out.find(secret), std::string::npos)
+          << format << " hides a secret despite show_secrets";
     }
   }
 }

@@ -28,8 +28,8 @@ struct Sample {
   }
 };
 
-inline rules::Rule MakeRule(std::string id, std::string description, std::string category, Severity sev,
-                            std::string help) {
+inline rules::Rule MakeRule(std::string id, std::string description, std::string category,
+                            Severity sev, std::string help) {
   rules::Rule r;
   r.id = std::move(id);
   r.description = std::move(description);
@@ -40,8 +40,9 @@ inline rules::Rule MakeRule(std::string id, std::string description, std::string
 }
 
 // Places `secret` in `line` at the first "@" and fills the finding's span and location.
-inline findings::Finding MakeFinding(std::string rule_id, std::string category, std::string description,
-                                     Severity sev, std::string message, std::string path, uint32_t line_no,
+inline findings::Finding MakeFinding(std::string rule_id, std::string category,
+                                     std::string description, Severity sev, std::string message,
+                                     std::string path, uint32_t line_no,
                                      const std::string& line_template, std::string secret) {
   findings::Finding f;
   f.rule_id = std::move(rule_id);
@@ -70,12 +71,14 @@ inline std::unique_ptr<Sample> MakeSample() {
   auto s = std::make_unique<Sample>();
 
   s->rules.rules = {
-      MakeRule("aws-access-key-id", "AWS access key ID", "provider", Severity::kHigh,
-               "An AWS access key ID identifies a key pair. Deactivate the key in IAM and create a new "
-               "one.\n\nSee the AWS documentation on rotating access keys."),
-      MakeRule("github-pat", "GitHub personal access token", "provider", Severity::kHigh,
-               "Revoke the token at https://github.com/settings/tokens and create a new one with the "
-               "smallest scopes needed."),
+      MakeRule(
+          "aws-access-key-id", "AWS access key ID", "provider", Severity::kHigh,
+          "An AWS access key ID identifies a key pair. Deactivate the key in IAM and create a new "
+          "one.\n\nSee the AWS documentation on rotating access keys."),
+      MakeRule(
+          "github-pat", "GitHub personal access token", "provider", Severity::kHigh,
+          "Revoke the token at https://github.com/settings/tokens and create a new one with the "
+          "smallest scopes needed."),
       MakeRule("jwt", "JSON Web Token", "jwt", Severity::kHigh,
                "A JWT is a bearer credential: anyone holding it can call the API as its subject. "
                "Revoke the session or rotate the signing key."),
@@ -85,12 +88,14 @@ inline std::unique_ptr<Sample> MakeSample() {
       MakeRule("stripe-publishable-key", "Stripe publishable key", "frontend", Severity::kInfo,
                "Publishable keys are meant for browsers; make sure it is not a secret key."),
       // Loaded but never matched: must not appear in SARIF tool.driver.rules.
-      MakeRule("slack-webhook", "Slack incoming webhook", "provider", Severity::kMedium, "Revoke it."),
+      MakeRule("slack-webhook", "Slack incoming webhook", "provider", Severity::kMedium,
+               "Revoke it."),
   };
   s->rules.rules[0].tags = {"aws", "cloud"};
 
   const std::string hmac = "hs-" + RandomAlnum(11, 29);
-  const std::string jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIn0." + RandomAlnum(12, 43);
+  const std::string jwt =
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIn0." + RandomAlnum(12, 43);
   const std::string github = "ghp_" + RandomAlnum(13, 36);
   const std::string aws = FakeAwsKeyId(14);
   const std::string stripe = "pk_live_" + RandomAlnum(15, 24);
@@ -98,16 +103,19 @@ inline std::unique_ptr<Sample> MakeSample() {
 
   std::vector<findings::Finding>& v = s->findings;
   // A critical finding with facts and a related location (a forgeable token).
-  v.push_back(MakeFinding("jwt", "jwt", "JSON Web Token", Severity::kCritical,
-                          "JWT signed with an HMAC secret found in this repository: anyone can forge tokens",
-                          "client/src/App.jsx", 12, "  const token = \"@\";", jwt));
+  v.push_back(MakeFinding(
+      "jwt", "jwt", "JSON Web Token", Severity::kCritical,
+      "JWT signed with an HMAC secret found in this repository: anyone can forge tokens",
+      "client/src/App.jsx", 12, "  const token = \"@\";", jwt));
   v.back().facts = {{"alg", "HS256"}, {"typ", "JWT"}, {"sub", "user-42"}, {"forgeable", true}};
   v.back().tags = {"frontend"};
-  v.back().related.push_back({"server/auth.js", {3, 17, 3, 49}, "the HMAC secret that signs this token"});
+  v.back().related.push_back(
+      {"server/auth.js", {3, 17, 3, 49}, "the HMAC secret that signs this token"});
 
   // A path with a space and a non-UTF-8 byte; a line with a tab and a control byte.
   v.push_back(MakeFinding("aws-access-key-id", "provider", "AWS access key ID", Severity::kHigh,
-                          "AWS access key ID", "docs/setup notes\xff.md", 7, "\tkey:\x01 @ # example", aws));
+                          "AWS access key ID", "docs/setup notes\xff.md", 7,
+                          "\tkey:\x01 @ # example", aws));
   v.back().tags = {"doc-path"};
 
   // A git finding (history scan).
@@ -115,21 +123,23 @@ inline std::unique_ptr<Sample> MakeSample() {
                           "GitHub personal access token", "scripts/deploy.sh", 4,
                           "export GITHUB_TOKEN=@", github));
   v.back().blob_id = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";
-  v.back().git = GitFacts{"9fceb02d0ae598e95dc970b74767f19372d61af8", "Alice Example", "alice@example.com",
-                          "2024-03-05T10:20:30Z", "Add deploy script"};
+  v.back().git = GitFacts{"9fceb02d0ae598e95dc970b74767f19372d61af8", "Alice Example",
+                          "alice@example.com", "2024-03-05T10:20:30Z", "Add deploy script"};
 
-  v.push_back(MakeFinding("jwt-hmac-secret", "signing-key", "JWT HMAC signing secret", Severity::kCritical,
-                          "HMAC secret passed to jwt.sign()", "server/auth.js", 3,
-                          "const SECRET = \"@\"; jwt.sign(payload, SECRET);", hmac));
+  v.push_back(MakeFinding("jwt-hmac-secret", "signing-key", "JWT HMAC signing secret",
+                          Severity::kCritical, "HMAC secret passed to jwt.sign()", "server/auth.js",
+                          3, "const SECRET = \"@\"; jwt.sign(payload, SECRET);", hmac));
 
   // An info finding, from a rule not in the rule set (an analyzer's own id) on a long
   // minified line.
-  std::string long_line = "!function(){" + std::string(300, 'a') + "var k=\"@\";" + std::string(300, 'b') + "}();";
-  v.push_back(MakeFinding("frontend-inline-secret", "frontend", "Secret in a browser bundle", Severity::kMedium,
-                          "Secret shipped in a browser bundle", "web/dist/app.min.js", 1, long_line, minified));
-  v.push_back(MakeFinding("stripe-publishable-key", "frontend", "Stripe publishable key", Severity::kInfo,
-                          "Stripe publishable key (public by design)", "web/src/checkout.ts", 2,
-                          "const stripe = Stripe('@');", stripe));
+  std::string long_line =
+      "!function(){" + std::string(300, 'a') + "var k=\"@\";" + std::string(300, 'b') + "}();";
+  v.push_back(MakeFinding("frontend-inline-secret", "frontend", "Secret in a browser bundle",
+                          Severity::kMedium, "Secret shipped in a browser bundle",
+                          "web/dist/app.min.js", 1, long_line, minified));
+  v.push_back(MakeFinding("stripe-publishable-key", "frontend", "Stripe publishable key",
+                          Severity::kInfo, "Stripe publishable key (public by design)",
+                          "web/src/checkout.ts", 2, "const stripe = Stripe('@');", stripe));
   findings::SortFindings(v);
 
   s->stats->files_scanned = 42;

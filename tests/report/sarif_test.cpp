@@ -1,11 +1,10 @@
-#include "report/sarif_reporter.h"
+#include <gtest/gtest.h>
 
 #include <set>
 #include <sstream>
 
-#include <gtest/gtest.h>
-
 #include "report/sample_findings.h"
+#include "report/sarif_reporter.h"
 #include "support/sarif_validator.h"
 #include "support/test_util.h"
 
@@ -39,7 +38,8 @@ testing::SarifValidation Validate(const std::string& text) {
 }
 
 findings::Finding Simple(const std::string& rule, Severity sev, int n) {
-  return sample::MakeFinding(rule, "provider", "Fake token", sev, "Fake token", "src/f" + std::to_string(n) + ".txt",
+  return sample::MakeFinding(rule, "provider", "Fake token", sev, "Fake token",
+                             "src/f" + std::to_string(n) + ".txt",
                              static_cast<uint32_t>(n % 1000 + 1), "token = @",
                              "tok_" + testing::RandomAlnum(static_cast<unsigned>(n), 24));
 }
@@ -76,7 +76,8 @@ TEST(SarifValidator, RejectsNonSarifInput) {
   testing::TempDir dir;
   fs::path file = dir.Write("x.sarif", "{}");
   if (!fs::exists(testing::SarifMultitoolPath())) {
-    FAIL() << "Sarif.Multitool missing at " << testing::SarifMultitoolPath() << ": run scripts/setup.sh";
+    FAIL() << "Sarif.Multitool missing at " << testing::SarifMultitoolPath()
+           << ": run scripts/setup.sh";
   }
   testing::SarifValidation v = testing::ValidateSarif(file);
   // "{}" is not a SARIF log: either the tool refuses it or reports errors; never a pass.
@@ -124,9 +125,10 @@ TEST(Sarif, RulesCarryGithubProperties) {
 }
 
 TEST(Sarif, LevelFollowsSeverity) {
-  std::vector<findings::Finding> v = {Simple("a", Severity::kCritical, 1), Simple("a", Severity::kHigh, 2),
-                                      Simple("a", Severity::kMedium, 3), Simple("a", Severity::kLow, 4),
-                                      Simple("a", Severity::kInfo, 5)};
+  std::vector<findings::Finding> v = {
+      Simple("a", Severity::kCritical, 1), Simple("a", Severity::kHigh, 2),
+      Simple("a", Severity::kMedium, 3), Simple("a", Severity::kLow, 4),
+      Simple("a", Severity::kInfo, 5)};
   json log = json::parse(WriteSarif(v, RunInfo{}));
   std::vector<std::string> levels;
   for (const json& r : log["runs"][0]["results"]) levels.push_back(r["level"]);
@@ -168,7 +170,8 @@ TEST(Sarif, ScanErrorsMakeExecutionUnsuccessful) {
   const json& inv = log["runs"][0]["invocations"][0];
   EXPECT_FALSE(inv["executionSuccessful"]);
   EXPECT_EQ(inv["toolExecutionNotifications"][0]["level"], "error");
-  EXPECT_EQ(inv["toolExecutionNotifications"][0]["message"]["text"], "vendor/blob.dat: permission denied.");
+  EXPECT_EQ(inv["toolExecutionNotifications"][0]["message"]["text"],
+            "vendor/blob.dat: permission denied.");
 
   ScanStats clean;
   s->info.stats = &clean;
@@ -191,7 +194,8 @@ TEST(Sarif, TruncatesTo25000ResultsKeepingTheMostSevere) {
   std::vector<findings::Finding> v;
   const size_t kLow = kSarifMaxResults;  // already at the limit on their own
   v.reserve(kLow + 7);
-  for (size_t i = 0; i < kLow; ++i) v.push_back(Simple("low-rule", Severity::kLow, static_cast<int>(i)));
+  for (size_t i = 0; i < kLow; ++i)
+    v.push_back(Simple("low-rule", Severity::kLow, static_cast<int>(i)));
   for (int i = 0; i < 7; ++i) v.push_back(Simple("critical-rule", Severity::kCritical, 100000 + i));
   json log = SarifLog(v, RunInfo{});
   const json& run = log["runs"][0];
@@ -209,7 +213,8 @@ TEST(Sarif, TruncatesTo25000ResultsKeepingTheMostSevere) {
 
 TEST(Sarif, AtTheLimitNothingIsTruncated) {
   std::vector<findings::Finding> v;
-  for (size_t i = 0; i < kSarifMaxResults; ++i) v.push_back(Simple("r", Severity::kLow, static_cast<int>(i)));
+  for (size_t i = 0; i < kSarifMaxResults; ++i)
+    v.push_back(Simple("r", Severity::kLow, static_cast<int>(i)));
   json log = SarifLog(v, RunInfo{});
   EXPECT_EQ(log["runs"][0]["results"].size(), kSarifMaxResults);
   EXPECT_FALSE(log["runs"][0]["invocations"][0].contains("toolExecutionNotifications"));
@@ -217,7 +222,9 @@ TEST(Sarif, AtTheLimitNothingIsTruncated) {
 
 TEST(Sarif, TruncatesRelatedLocationsTo100) {
   findings::Finding f = Simple("a", Severity::kCritical, 1);
-  for (int i = 0; i < 150; ++i) f.related.push_back({"other.js", {static_cast<uint32_t>(i + 1), 1, static_cast<uint32_t>(i + 1), 5}, "use"});
+  for (int i = 0; i < 150; ++i)
+    f.related.push_back(
+        {"other.js", {static_cast<uint32_t>(i + 1), 1, static_cast<uint32_t>(i + 1), 5}, "use"});
   findings::Finding g = Simple("a", Severity::kHigh, 2);
   g.related.push_back({"x.js", {1, 1, 1, 2}, "only one"});
   json log = SarifLog({f, g}, RunInfo{});
@@ -228,7 +235,8 @@ TEST(Sarif, TruncatesRelatedLocationsTo100) {
   EXPECT_EQ(results[1]["relatedLocations"].size(), 1u);
   const json& notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"];
   ASSERT_EQ(notes.size(), 1u);
-  EXPECT_NE(notes[0]["message"]["text"].get<std::string>().find("50 related locations were omitted from 1 results"),
+  EXPECT_NE(notes[0]["message"]["text"].get<std::string>().find(
+                "50 related locations were omitted from 1 results"),
             std::string::npos)
       << notes[0];
 }

@@ -53,7 +53,8 @@ TEST(MaskedSnippet, DoesNotSplitUtf8WhenTrimming) {
   size_t begin = line.size();
   line += "SECRETSECRET";
   for (int i = 0; i < 300; ++i) line += "ü";
-  std::string s = MaskedSnippet(line, static_cast<uint32_t>(begin), static_cast<uint32_t>(begin + 12), false);
+  std::string s =
+      MaskedSnippet(line, static_cast<uint32_t>(begin), static_cast<uint32_t>(begin + 12), false);
   EXPECT_EQ(s.find("\\x"), std::string::npos) << "a split sequence would be escaped: " << s;
 }
 

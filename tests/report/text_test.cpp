@@ -1,10 +1,9 @@
-#include "report/text_reporter.h"
+#include <gtest/gtest.h>
 
 #include <sstream>
 
-#include <gtest/gtest.h>
-
 #include "report/sample_findings.h"
+#include "report/text_reporter.h"
 
 namespace keyhole::report {
 namespace {
@@ -30,7 +29,8 @@ TEST(TextReport, NoFindingsSaysSo) {
   clean.files_scanned = 1;
   s->info.stats = &clean;
   EXPECT_EQ(Write({}, s->info),
-            "No secrets found in 1 file. Scanned 0.0 MB in 0.00 s; skipped: 0 binary, 0 too large, 0 ignored; "
+            "No secrets found in 1 file. Scanned 0.0 MB in 0.00 s; skipped: 0 binary, 0 too large, "
+            "0 ignored; "
             "0 errors\n");
 }
 
@@ -72,8 +72,9 @@ TEST(TextReport, GroupsByFileWithOnePathLine) {
 }
 
 TEST(TextReport, EscapesControlCharactersInPathsAndLines) {
-  findings::Finding f = sample::MakeFinding("r", "generic", "d", Severity::kHigh, "m\x1b]0;title\x07",
-                                            "evil\x1b[2J\n.txt", 1, "\x1b[31mx=@", "abcdefgh12345678");
+  findings::Finding f =
+      sample::MakeFinding("r", "generic", "d", Severity::kHigh, "m\x1b]0;title\x07",
+                          "evil\x1b[2J\n.txt", 1, "\x1b[31mx=@", "abcdefgh12345678");
   std::string out = Write({f}, RunInfo{});
   EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
   EXPECT_EQ(out.find('\x07'), std::string::npos);
@@ -83,10 +84,13 @@ TEST(TextReport, EscapesControlCharactersInPathsAndLines) {
 TEST(TextReport, ShowsHintGitFactsAndRelated) {
   auto s = sample::MakeSample();
   std::string out = Write(s->findings, s->info);
-  EXPECT_NE(out.find("      hint: Anyone with this secret can mint valid tokens.\n"), std::string::npos);
-  EXPECT_NE(out.find("      commit 9fceb02d0ae5 by Alice Example <alice@example.com> on 2024-03-05T10:20:30Z: "
-                     "Add deploy script\n"),
+  EXPECT_NE(out.find("      hint: Anyone with this secret can mint valid tokens.\n"),
             std::string::npos);
+  EXPECT_NE(
+      out.find(
+          "      commit 9fceb02d0ae5 by Alice Example <alice@example.com> on 2024-03-05T10:20:30Z: "
+          "Add deploy script\n"),
+      std::string::npos);
   EXPECT_NE(out.find("      related: server/auth.js:3:17  the HMAC secret that signs this token\n"),
             std::string::npos);
 }
@@ -97,7 +101,8 @@ TEST(TextReport, SummaryCountsSeveritiesErrorsAndNotes) {
   auto lines = Lines(Write(s->findings, s->info));
   ASSERT_GE(lines.size(), 3u);
   EXPECT_EQ(lines[lines.size() - 3],
-            "6 findings (2 critical, 2 high, 1 medium, 1 info) in 42 files (1.2 MB) in 1.50 s; skipped: 3 binary, "
+            "6 findings (2 critical, 2 high, 1 medium, 1 info) in 42 files (1.2 MB) in 1.50 s; "
+            "skipped: 3 binary, "
             "1 too large, 5 ignored; 1 error");
   EXPECT_EQ(lines[lines.size() - 2], "error: vendor/blob.dat: permission denied");
   EXPECT_EQ(lines[lines.size() - 1], "note: shallow clone: history is incomplete");

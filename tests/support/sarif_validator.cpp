@@ -51,9 +51,10 @@ SarifValidation ValidateSarif(const fs::path& sarif_file) {
   // DOTNET_CLI_TELEMETRY_OPTOUT: the tool must not phone home from a test run.
   // The default size limit (10 MB) makes the tool skip a big log and report no results;
   // it then exits 1, which is caught below, but a raised limit lets big logs be checked.
-  CommandResult r = Run({tool.string(), "validate", "--rule-kind", "Gh;Sarif", "--max-file-size-in-kb",
-                         "1000000", "-o", log.string(), sarif_file.string()},
-                        {}, {}, {"DOTNET_CLI_TELEMETRY_OPTOUT=1"});
+  CommandResult r =
+      Run({tool.string(), "validate", "--rule-kind", "Gh;Sarif", "--max-file-size-in-kb", "1000000",
+           "-o", log.string(), sarif_file.string()},
+          {}, {}, {"DOTNET_CLI_TELEMETRY_OPTOUT=1"});
   v.output = r.out + r.err;
   if (r.exit_code != 0 || !fs::exists(log)) {
     v.problem = "Sarif.Multitool failed (exit " + std::to_string(r.exit_code) + "): " + v.output;
@@ -77,19 +78,27 @@ SarifValidation ValidateSarif(const fs::path& sarif_file) {
       if (result.contains("level")) {
         level = result["level"].get<std::string>();
       } else if (index >= 0 && index < static_cast<int>(rules.size())) {
-        level = rules[index].value("defaultConfiguration", nlohmann::json::object()).value("level", level);
+        level = rules[index]
+                    .value("defaultConfiguration", nlohmann::json::object())
+                    .value("level", level);
       }
-      if (level == "error") ++v.errors;
-      else if (level == "warning") ++v.warnings;
-      else ++v.notes;
-      v.messages.push_back(level + " " + result.value("ruleId", "?") + ": " + RenderMessage(result, rules));
+      if (level == "error")
+        ++v.errors;
+      else if (level == "warning")
+        ++v.warnings;
+      else
+        ++v.notes;
+      v.messages.push_back(level + " " + result.value("ruleId", "?") + ": " +
+                           RenderMessage(result, rules));
     }
     // A log the tool could not even read shows up as an execution notification.
     for (const nlohmann::json& inv : run.value("invocations", nlohmann::json::array())) {
-      for (const nlohmann::json& n : inv.value("toolExecutionNotifications", nlohmann::json::array())) {
+      for (const nlohmann::json& n :
+           inv.value("toolExecutionNotifications", nlohmann::json::array())) {
         if (n.value("level", "warning") == "error") {
           ++v.errors;
-          v.messages.push_back("error (tool): " + n.value("message", nlohmann::json::object()).value("text", ""));
+          v.messages.push_back("error (tool): " +
+                               n.value("message", nlohmann::json::object()).value("text", ""));
         }
       }
     }

@@ -9,13 +9,13 @@
 namespace keyhole::testing {
 
 struct SarifValidation {
-  bool ran = false;               // the validator ran and wrote its log
-  std::string problem;            // why it did not run (missing binary, crash...)
-  int errors = 0;                 // validation results by level
+  bool ran = false;     // the validator ran and wrote its log
+  std::string problem;  // why it did not run (missing binary, crash...)
+  int errors = 0;       // validation results by level
   int warnings = 0;
   int notes = 0;
   std::vector<std::string> messages;  // "error GH1001: <text>" per result, for failure output
-  std::string output;             // the validator's stdout and stderr
+  std::string output;                 // the validator's stdout and stderr
 };
 
 // Where scripts/setup.sh installs Sarif.Multitool under the source tree.
