@@ -3,12 +3,11 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/scan_stats.h"
 #include "core/status.h"
@@ -18,16 +17,16 @@
 namespace keyhole::report {
 
 struct RunInfo {
-  std::string tool_version;                 // e.g. "0.1.0"
+  std::string tool_version;  // e.g. "0.1.0"
   std::string rules_hash;
-  std::string mode = "directory";           // directory | stdin | history | staged | diff
-  std::string root;                         // absolute scan root (SARIF %SRCROOT%)
-  std::string automation_id = "keyhole/";   // SARIF runs[].automationDetails.id
+  std::string mode = "directory";          // directory | stdin | history | staged | diff
+  std::string root;                        // absolute scan root (SARIF %SRCROOT%)
+  std::string automation_id = "keyhole/";  // SARIF runs[].automationDetails.id
   double seconds = 0;
-  const rules::RuleSet* rules = nullptr;    // for SARIF tool.driver.rules
+  const rules::RuleSet* rules = nullptr;  // for SARIF tool.driver.rules
   const ScanStats* stats = nullptr;
   bool show_secrets = false;
-  bool color = false;                       // text only
+  bool color = false;  // text only
   bool verbose = false;
 };
 
