@@ -22,7 +22,7 @@ generate() {  # generate REPO: a fast-import stream, then one repack like a real
   local repo=$1
   git init -q "$repo"
   python3 - "$COMMITS" "$FILES" <<'PY' | git -C "$repo" fast-import --quiet
-import random, sys
+import random, sys, zlib
 commits, files = int(sys.argv[1]), int(sys.argv[2])
 rng = random.Random(42)
 words = ("const let return if else for while function class import export async await "
@@ -30,9 +30,15 @@ words = ("const let return if else for while function class import export async 
          "map filter reduce string number object array token user session cache").split()
 def line():
     return "  " + " ".join(rng.choice(words) for _ in range(rng.randint(3, 10))) + ";\n"
-def fake_token(i):
+def fake_token(i):  # 30 random chars + their CRC32 in base62, as real GitHub tokens have
     alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-    return "ghp_" + "".join(random.Random(i).choice(alnum) for _ in range(36))
+    b62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    r = random.Random(i)  # one generator: Random(i).choice per character repeats one character
+    body = "".join(r.choice(alnum) for _ in range(30))
+    crc, cs = zlib.crc32(body.encode()), ""
+    for _ in range(6):
+        cs, crc = b62[crc % 62] + cs, crc // 62
+    return "ghp_" + body + cs
 contents = {}
 out = sys.stdout
 def blob(data):
