@@ -11,9 +11,7 @@ namespace {
 TEST(GenericRules, SecretAssignmentCapturesOnlyTheValue) {
   Result<RuleSet> set = DefaultRules();
   ASSERT_TRUE(set.ok());
-  scan::DatabaseOptions o;
-  o.use_cache = false;
-  auto checker = pipeline::ExampleChecker::Create(*set, o);
+  auto checker = pipeline::ExampleChecker::Create(*set);
   ASSERT_TRUE(checker.ok()) << checker.status().ToString();
   std::vector<findings::Finding> got = (*checker)->Scan("DB_PASSWORD: \"Zq8vN2kLp0xR4tW7\"\n", "config.yml");
   ASSERT_EQ(got.size(), 1u);
