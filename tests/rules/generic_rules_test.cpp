@@ -77,7 +77,8 @@ TEST_P(GenericRuleExamples, KeywordsOccurInEveryExample) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Generic, GenericRuleExamples,
-                         ::testing::Values("generic-secret-assignment", "generic-password-in-url"));
+                         ::testing::Values("generic-secret-assignment", "generic-password-assignment",
+                                           "generic-password-in-url"));
 
 TEST(GenericRules, SecretAssignmentCapturesOnlyTheValue) {
   Result<RuleSet> set = DefaultRules();
@@ -87,9 +88,50 @@ TEST(GenericRules, SecretAssignmentCapturesOnlyTheValue) {
   only.rules.push_back(rule);
   auto filter = findings::AllowlistFilter::Build(only);
   ASSERT_TRUE(filter.ok());
-  std::vector<std::string> got = Reported(rule, **filter, "DB_PASSWORD: \"Zq8vN2kLp0xR4tW7\"");
+  std::vector<std::string> got = Reported(rule, **filter, "API_SECRET: \"Zq8vN2kLp0xR4tW7\"");
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0], "Zq8vN2kLp0xR4tW7");
+}
+
+// Reported() of the named default rule alone.
+std::vector<std::string> ReportedBy(const std::string& id, const std::string& text) {
+  Result<RuleSet> set = DefaultRules();
+  EXPECT_TRUE(set.ok());
+  RuleSet only;
+  only.rules.push_back(set->rules[static_cast<size_t>(set->Find(id))]);
+  auto filter = findings::AllowlistFilter::Build(only);
+  EXPECT_TRUE(filter.ok());
+  return Reported(only.rules[0], **filter, text);
+}
+
+TEST(GenericRules, PasswordAssignmentCapturesAValueWithSymbols) {
+  std::vector<std::string> got =
+      ReportedBy("generic-password-assignment", "  POSTGRES_PASSWORD: F5Lkd4k^tdUC+hQI#pB*L");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], "F5Lkd4k^tdUC+hQI#pB*L");
+}
+
+TEST(GenericRules, PasswordAssignmentStopsAtTheClosingQuote) {
+  std::vector<std::string> got =
+      ReportedBy("generic-password-assignment", "{\"password\": \"u8jz!Pde0Ig\", \"user\": \"app\"}");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], "u8jz!Pde0Ig");
+}
+
+TEST(GenericRules, PasswordNamesAreLeftToThePasswordRule) {
+  EXPECT_TRUE(ReportedBy("generic-secret-assignment", "db_password = \"u8jzPde0IgxLd6GncfBAepfJ\"")
+                  .empty());
+}
+
+TEST(GenericRules, SecretAssignmentKeepsRandomMixedCaseWithoutDigits) {
+  EXPECT_EQ(ReportedBy("generic-secret-assignment", "  accessKey: 'IXdsNbXlwDPyniUMyiNlCKqZKT',")
+                .size(),
+            1u);
+}
+
+TEST(GenericRules, SecretAssignmentSkipsCamelCaseIdentifiers) {
+  EXPECT_TRUE(
+      ReportedBy("generic-secret-assignment", "authHandler: createSessionHandler,").empty());
 }
 
 }  // namespace
