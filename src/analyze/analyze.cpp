@@ -24,9 +24,9 @@ bool ValidatesStructure(std::string_view analyzer) {
   return analyzer == "private-key" || analyzer == "jwk" || analyzer == "client-signing";
 }
 
-// A literal passed straight to a JWT library call is the key: a well-known weak value like
-// 'secret' in jwt.sign(payload, 'secret') is the weakest key there is, not a placeholder
-// (while "<YOUR_JWT_SECRET>" still reads as documentation).
+// A literal passed straight to a JWT library's sign/verify call is the key: a well-known
+// weak value there ("secret", "changeme") is the weakest key there is, not a placeholder,
+// while "<YOUR_JWT_SECRET>" still reads as documentation.
 bool IsLiteralKeyArgument(std::string_view analyzer) { return analyzer == "signing-literal"; }
 
 // How specific a rule's category is: a generic guess yields to anything that knows the
