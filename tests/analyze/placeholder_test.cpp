@@ -31,6 +31,11 @@ TEST(IsPlaceholder, RecognisesDocumentationKeys) {
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="));
 }
 
+TEST(IsPlaceholder, RecognisesOAuthRfcExampleTokens) {
+  EXPECT_TRUE(IsPlaceholder("2YotnFZFEjr1zCsicMWpAA"));  // RFC 6749 access token
+  EXPECT_TRUE(IsPlaceholder("ad180jjd733klru7"));        // RFC 5849 token
+}
+
 TEST(IsPlaceholder, KeepsRandomSecrets) {
   for (unsigned seed = 1; seed <= 300; ++seed) {
     EXPECT_FALSE(IsPlaceholder(FakeGithubToken(seed))) << FakeGithubToken(seed);
