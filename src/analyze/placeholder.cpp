@@ -170,7 +170,17 @@ bool IsTemplateSlot(std::string_view s) {
   if (s.size() >= 2 && ((s.front() == '<' && s.back() == '>') ||
                         (s.front() == '[' && s.back() == ']')))
     return true;
-  if (Contains(s, "<") && Contains(s, ">")) return true;
+  // An embedded slot ("sk_<your key>") names something; generated salts (WordPress keys
+  // use the whole printable range) may hold '<' and '>' around arbitrary bytes.
+  for (size_t lt = s.find('<'); lt != std::string_view::npos; lt = s.find('<', lt + 1)) {
+    size_t gt = s.find('>', lt + 1);
+    if (gt == std::string_view::npos) break;
+    std::string_view inside = s.substr(lt + 1, gt - lt - 1);
+    if (!inside.empty() && inside.size() <= 40 &&
+        std::all_of(inside.begin(), inside.end(),
+                    [](char c) { return IsAlnum(c) || c == ' ' || c == '_' || c == '-' || c == '.'; }))
+      return true;
+  }
   return s == "%s" || s == "{}" || s == "{0}" || s == "?";
 }
 

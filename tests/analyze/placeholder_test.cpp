@@ -55,6 +55,15 @@ TEST(IsPlaceholder, KeepsRandomSecretsContainingShortMarkerWords) {
   }
 }
 
+TEST(IsPlaceholder, KeepsGeneratedSaltsWithAngleBrackets) {
+  // WordPress keys and salts use the whole printable range: '<' ... '>' around random bytes
+  // is not a template slot; "<your key>" inside a value still is.
+  EXPECT_FALSE(IsPlaceholder("e7d-6HH}Vs+_CC-[UEZ7auaJ0U><A7h5Cjei0@H+*4rifm7KfDvR+>!3_N(Up7hK"));
+  EXPECT_FALSE(IsPlaceholder("u<6#g <ccmwE$5vyGzL6e<3(?-i<)kpvF5oXE!N%DV#-N/ySn4BQ1a{sP1>BLPKC"));
+  EXPECT_TRUE(IsPlaceholder("sk_live_<your key>"));
+  EXPECT_TRUE(IsPlaceholder("Bearer <ACCESS_TOKEN>"));
+}
+
 TEST(IsPlaceholder, KeepsFormatsWithAFixedRunOfOneCharacter) {
   // X (Twitter) bearer tokens start with 21 'A's; Dropbox long-lived tokens carry 10.
   std::string bearer = "AAAAAAAAAAAAAAAAAAAAA" + RandomAlnum(21, 90);
