@@ -1,5 +1,7 @@
 #include "analyze/analyze.h"
 
+#include "analyze/jwt.h"
+
 #include <algorithm>
 #include <optional>
 
@@ -21,6 +23,11 @@ constexpr size_t kMaxLineBytes = 4096;
 bool ValidatesStructure(std::string_view analyzer) {
   return analyzer == "private-key" || analyzer == "jwk" || analyzer == "client-signing";
 }
+
+// A literal passed straight to a JWT library's sign/verify call is the key: a well-known
+// weak value there ("secret", "changeme") is the weakest key there is, not a placeholder,
+// while "<YOUR_JWT_SECRET>" still reads as documentation.
+bool IsLiteralKeyArgument(std::string_view analyzer) { return analyzer == "signing-literal"; }
 
 // How specific a rule's category is: a generic guess yields to anything that knows the
 // format; a name-based frontend guess (public env var) yields to format-aware rules.
@@ -100,7 +107,11 @@ size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
     if (findings::InlineAllowed(line, previous)) continue;
     if (rule.entropy > 0 && ShannonEntropy(secret) < rule.entropy) continue;
     bool validated = ValidatesStructure(rule.analyzer);
-    if (!validated && (IsPlaceholder(secret) || IsReference(secret, line))) continue;
+    if (!validated && IsPlaceholder(secret) &&
+        !(IsLiteralKeyArgument(rule.analyzer) && IsWeakJwtSecret(secret))) {
+      continue;
+    }
+    if (!validated && IsReference(secret, line)) continue;
     if (IsNoise(rule, secret, line, origin.path)) continue;
 
     findings::Finding f;

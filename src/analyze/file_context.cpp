@@ -6,18 +6,11 @@
 #include <string>
 
 #include "core/text.h"
+#include "rules/validate.h"
 
 namespace keyhole::analyze {
 
 namespace {
-
-RE2::Options ReOptions() {
-  RE2::Options o;
-  o.set_encoding(RE2::Options::EncodingLatin1);
-  o.set_log_errors(false);
-  o.set_max_mem(64 << 20);
-  return o;
-}
 
 // "use client" / "use server" directives sit at the top of a module.
 bool HasDirective(std::string_view data, std::string_view directive) {
@@ -33,8 +26,8 @@ FileContext ClassifyFile(std::string_view path_in, std::string_view data) {
   std::string path = "/" + AsciiLower(path_in);  // leading '/' so "(^|/)dir/" is "/dir/"
   static const RE2 kTest(
       R"re(/(test|tests|__tests__|__mocks__|spec|specs|testdata|test-data|fixtures|e2e|cypress)/|_test\.[a-z]+$|\.(test|spec)\.[a-z]+$|/test_[^/]*\.py$)re",
-      ReOptions());
-  static const RE2 kDoc(R"re(/(docs?|examples?|samples?)/|\.(md|mdx|rst|adoc)$)re", ReOptions());
+      rules::Re2Options());
+  static const RE2 kDoc(R"re(/(docs?|examples?|samples?)/|\.(md|mdx|rst|adoc)$)re", rules::Re2Options());
   ctx.test = RE2::PartialMatch(path, kTest);
   ctx.doc = RE2::PartialMatch(path, kDoc);
   if (ctx.test || ctx.doc) return ctx;
@@ -42,12 +35,12 @@ FileContext ClassifyFile(std::string_view path_in, std::string_view data) {
   // Server code that lives next to client code.
   static const RE2 kServer(
       R"re(/(pages|app|src/pages|src/app)/api/|/server/|\.server\.[jt]sx?$|/middleware\.[jt]s$|/(next|nuxt|vite|webpack)\.config\.)re",
-      ReOptions());
+      rules::Re2Options());
   bool server = RE2::PartialMatch(path, kServer) || HasDirective(data, "use server");
 
   static const RE2 kMobile(
       R"re(/res/(values|xml|raw)[^/]*/[^/]+\.xml$|/androidmanifest\.xml$|/build\.gradle(\.kts)?$|\.plist$|\.xcconfig$|\.(swift|m|mm|dart)$|/(android|app/src/main)/.*\.(kt|java)$)re",
-      ReOptions());
+      rules::Re2Options());
   if (RE2::PartialMatch(path, kMobile)) {
     ctx.mobile = true;
     return ctx;
@@ -56,12 +49,12 @@ FileContext ClassifyFile(std::string_view path_in, std::string_view data) {
 
   static const RE2 kBundle(
       R"re(/(dist|build|out|\.next/static|public|static|www)/.*\.(m?js|html?|map|json)$|\.js\.map$)re",
-      ReOptions());
+      rules::Re2Options());
   static const RE2 kClientSource(
       R"re(\.(jsx|tsx|vue|svelte|astro)$|/src/(components|pages|hooks|views|store|client)/.*\.(m?[jt]s)$|/(components|hooks)/.*\.(m?[jt]s)$)re",
-      ReOptions());
+      rules::Re2Options());
   // Next.js app router: files under app/ are server components unless they opt in.
-  static const RE2 kAppRouter(R"re(/(src/)?app/)re", ReOptions());
+  static const RE2 kAppRouter(R"re(/(src/)?app/)re", rules::Re2Options());
   if (RE2::PartialMatch(path, kAppRouter) && !RE2::PartialMatch(path, kBundle)) {
     ctx.browser = HasDirective(data, "use client");
     return ctx;
@@ -73,7 +66,7 @@ FileContext ClassifyFile(std::string_view path_in, std::string_view data) {
 bool HasPublicEnvPrefix(std::string_view line, size_t secret_begin) {
   static const RE2 kPublic(
       R"re(\b(NEXT_PUBLIC_|REACT_APP_|VITE_|EXPO_PUBLIC_|NUXT_PUBLIC_|PUBLIC_)[A-Za-z0-9_]*["']?\s*[=:])re",
-      ReOptions());
+      rules::Re2Options());
   std::string_view before = line.substr(0, std::min(secret_begin, line.size()));
   return RE2::PartialMatch(before, kPublic);
 }

@@ -12,6 +12,7 @@
 
 #include "analyze/analyzers.h"
 #include "analyze/base64.h"
+#include "rules/validate.h"
 
 namespace keyhole::analyze {
 
@@ -239,14 +240,6 @@ std::optional<KeyInfo> InspectKeyBlock(std::string_view text) {
 
 namespace {
 
-RE2::Options ReOptions() {
-  RE2::Options o;
-  o.set_encoding(RE2::Options::EncodingLatin1);
-  o.set_log_errors(false);
-  o.set_max_mem(64 << 20);
-  return o;
-}
-
 // Reads "kty", "d", "k" from a JWK as JSON or as a JS/TS object literal.
 struct JwkMembers {
   std::string kty, d, k;
@@ -264,9 +257,9 @@ std::optional<JwkMembers> ReadJwk(std::string_view text) {
     get("d", &m.d);
     get("k", &m.k);
   } else {
-    static const RE2 kKty(R"re(["']?\bkty["']?\s*:\s*["']([A-Za-z-]+)["'])re", ReOptions());
-    static const RE2 kD(R"re((?:^|[{,\s])["']?d["']?\s*:\s*["']([^"']*)["'])re", ReOptions());
-    static const RE2 kK(R"re((?:^|[{,\s])["']?k["']?\s*:\s*["']([^"']*)["'])re", ReOptions());
+    static const RE2 kKty(R"re(["']?\bkty["']?\s*:\s*["']([A-Za-z-]+)["'])re", rules::Re2Options());
+    static const RE2 kD(R"re((?:^|[{,\s])["']?d["']?\s*:\s*["']([^"']*)["'])re", rules::Re2Options());
+    static const RE2 kK(R"re((?:^|[{,\s])["']?k["']?\s*:\s*["']([^"']*)["'])re", rules::Re2Options());
     RE2::PartialMatch(text, kKty, &m.kty);
     RE2::PartialMatch(text, kD, &m.d);
     RE2::PartialMatch(text, kK, &m.k);

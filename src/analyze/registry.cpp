@@ -16,6 +16,7 @@ constexpr Entry kAnalyzers[] = {
     {"private-key", &AnalyzePrivateKey},
     {"jwk", &AnalyzeJwk},
     {"signing-secret", &AnalyzeSigningSecret},
+    {"signing-literal", &AnalyzeSigningSecret},  // same checks, but no placeholder filter
     {"client-signing", &AnalyzeClientSigning},
     {"github-checksum", &AnalyzeGithubChecksum},
     {"npm-checksum", &AnalyzeNpmChecksum},

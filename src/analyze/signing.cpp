@@ -7,18 +7,11 @@
 #include "analyze/file_context.h"
 #include "analyze/jwt.h"
 #include "core/text.h"
+#include "rules/validate.h"
 
 namespace keyhole::analyze {
 
 namespace {
-
-RE2::Options ReOptions() {
-  RE2::Options o;
-  o.set_encoding(RE2::Options::EncodingLatin1);
-  o.set_log_errors(false);
-  o.set_max_mem(64 << 20);
-  return o;
-}
 
 }  // namespace
 
@@ -26,7 +19,7 @@ Verdict AnalyzeSigningSecret(Candidate& c) {
   // Algorithm names and obvious non-values that the call patterns can capture.
   static const RE2 kNotASecret(
       R"re((?i)(HS|RS|ES|PS)(256|384|512)|none|utf-?8|ascii|base64|hex|true|false|null|undefined)re",
-      ReOptions());
+      rules::Re2Options());
   if (c.secret.size() < 3 || RE2::FullMatch(c.secret, kNotASecret)) return Verdict::kDrop;
   findings::Finding& f = c.finding;
   f.facts["hmac_secret"] = true;
@@ -47,7 +40,7 @@ Verdict AnalyzeClientSigning(Candidate& c) {
   // The file must use a JWT signing library (the sign call alone could be anything).
   static const RE2 kLibrary(
       R"re((?:from\s+|require\s*\(\s*|import\s*\(?\s*)["'](?:jsonwebtoken|jose|jsrsasign|jwt-simple|njwt|jws|fast-jwt|jwt-encode|@tsndr/cloudflare-worker-jwt|react-native-pure-jwt)["']|import\s+(?:io\.jsonwebtoken|com\.auth0\.jwt|com\.nimbusds)|import\s+(?:SwiftJWT|JWTKit))re",
-      ReOptions());
+      rules::Re2Options());
   if (!RE2::PartialMatch(c.data, kLibrary)) return Verdict::kDrop;
   c.finding.facts["client_signing"] = true;
   c.finding.message =

@@ -3,14 +3,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyze/analyze.h"
 #include "cli/commands.h"
 #include "cli/rule_loading.h"
 #include "core/text.h"
-#include "findings/filter.h"
+#include "pipeline/rule_examples.h"
 #include "rules/loader.h"
 #include "scan/rule_database.h"
-#include "scan/scanner.h"
 
 namespace keyhole::cli {
 
@@ -26,69 +24,24 @@ std::string_view GateName(scan::Gate g) {
   return "?";
 }
 
-// Findings of `text` (as a file at `path`) for the whole rule set.
-std::vector<findings::Finding> ScanText(const std::string& text, const std::string& path,
-                                        const scan::RuleDatabase& db, scan::Scanner& scanner,
-                                        const findings::AllowlistFilter* filter) {
-  std::vector<scan::Match> matches;
-  std::vector<findings::Finding> out;
-  if (!scanner.Scan(text, path, &matches).ok()) return out;
-  analyze::AnalyzeOptions options;
-  options.allowlist = filter;
-  Blob blob(Origin{path, "", std::nullopt}, text);
-  analyze::AnalyzeBlob(blob, db.rules(), matches, options, &out);
-  analyze::CrossAnalyze(out);
-  return out;
-}
-
-bool HasRule(const std::vector<findings::Finding>& fs, const std::string& id) {
-  for (const findings::Finding& f : fs) {
-    if (f.rule_id == id) return true;
-  }
-  return false;
-}
-
 int Check(const LoadedRules& loaded, bool verbose) {
-  Result<std::unique_ptr<scan::RuleDatabase>> db = scan::RuleDatabase::Build(loaded.set);
-  if (!db.ok()) {
-    std::fprintf(stderr, "keyhole: %s\n", db.status().ToString().c_str());
+  Result<std::unique_ptr<pipeline::ExampleChecker>> checker = pipeline::ExampleChecker::Create(loaded.set);
+  if (!checker.ok()) {
+    std::fprintf(stderr, "keyhole: %s\n", checker.status().ToString().c_str());
     return 2;
   }
-  Result<std::unique_ptr<findings::AllowlistFilter>> filter = findings::AllowlistFilter::Build(loaded.set);
-  if (!filter.ok()) {
-    std::fprintf(stderr, "keyhole: %s\n", filter.status().ToString().c_str());
-    return 2;
-  }
-  scan::Scanner scanner(**db);
-  size_t failures = 0, positives = 0, negatives = 0, without_examples = 0;
-  for (const rules::Rule& r : loaded.set.rules) {
-    const std::string path = r.example_path.empty() ? "example.txt" : r.example_path;
-    if (r.examples.empty() || r.negative_examples.empty()) {
-      ++without_examples;
-      ++failures;
-      std::printf("FAIL %s (%s): needs at least one example and one negative example\n", r.id.c_str(),
-                  r.source_file.c_str());
+  size_t failures = 0, positives = 0, negatives = 0;
+  for (size_t i = 0; i < loaded.set.rules.size(); ++i) {
+    const rules::Rule& r = loaded.set.rules[i];
+    positives += r.examples.size();
+    negatives += r.negative_examples.size();
+    std::vector<pipeline::ExampleFailure> fs = (*checker)->Check(i);
+    for (const pipeline::ExampleFailure& f : fs) {
+      std::printf("FAIL %s (%s): %s%s%s\n", f.rule_id.c_str(), f.source_file.c_str(), f.reason.c_str(),
+                  f.example.empty() ? "" : ":\n    ", EscapeForTerminal(f.example).c_str());
     }
-    for (const std::string& ex : r.examples) {
-      ++positives;
-      if (!HasRule(ScanText(ex, path, **db, scanner, filter->get()), r.id)) {
-        ++failures;
-        std::printf("FAIL %s (%s): example not found:\n    %s\n", r.id.c_str(), r.source_file.c_str(),
-                    EscapeForTerminal(ex).c_str());
-      } else if (verbose) {
-        std::printf("ok   %s: example\n", r.id.c_str());
-      }
-    }
-    for (const std::string& ex : r.negative_examples) {
-      ++negatives;
-      if (HasRule(ScanText(ex, path, **db, scanner, filter->get()), r.id)) {
-        ++failures;
-        std::printf("FAIL %s (%s): negative example reported:\n    %s\n", r.id.c_str(), r.source_file.c_str(),
-                    EscapeForTerminal(ex).c_str());
-      } else if (verbose) {
-        std::printf("ok   %s: negative example\n", r.id.c_str());
-      }
-    }
+    failures += fs.size();
+    if (verbose && fs.empty()) std::printf("ok   %s\n", r.id.c_str());
   }
   std::printf("%zu rules, %zu examples, %zu negative examples: %s\n", loaded.set.rules.size(), positives,
               negatives, failures == 0 ? "all pass" : (std::to_string(failures) + " failures").c_str());

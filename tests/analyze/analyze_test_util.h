@@ -1,10 +1,8 @@
-// Test helpers for analyze/: a naive reference scanner (every rule's RE2 over the whole
-// text, honouring `path`) so AnalyzeBlob can be tested on real rule files before the
-// Vectorscan scanner is wired in, and small builders for tokens.
+// Test helpers for analyze/: scan a text with the real scanner and default rules and
+// analyze it; small builders for tokens.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <re2/re2.h>
 
 #include <algorithm>
 #include <memory>
@@ -13,137 +11,50 @@
 
 #include "analyze/analyze.h"
 #include "core/blob.h"
-#include "rules/embedded.h"
+#include "rules/loader.h"
+#include "scan/rule_database.h"
 #include "scan/scanner.h"
-
-#include <toml++/toml.h>
 
 namespace keyhole::analyze::testing {
 
-inline RE2::Options ReOptions() {
-  RE2::Options o;
-  o.set_encoding(RE2::Options::EncodingLatin1);
-  o.set_log_errors(false);
-  o.set_max_mem(64 << 20);
-  return o;
-}
-
-// A minimal reader for the fields of keyhole rule files that analyze/ looks at (the real
-// loader lives in rules/; this keeps analyze/'s tests independent of it).
-inline rules::RuleSet ParseRules(std::string_view text, std::string_view name) {
-  rules::RuleSet set;
-  toml::table doc;
-  try {
-    doc = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    ADD_FAILURE() << name << ": " << e.description();
-    return set;
-  }
-  toml::array* arr = doc["rules"].as_array();
-  if (arr == nullptr) return set;
-  auto strings = [](toml::node_view<toml::node> v) {
-    std::vector<std::string> out;
-    if (auto* a = v.as_array()) {
-      for (auto& e : *a) out.push_back(e.value_or(std::string()));
-    }
-    return out;
-  };
-  for (auto& node : *arr) {
-    toml::table& t = *node.as_table();
-    rules::Rule r;
-    r.id = t["id"].value_or(std::string());
-    r.description = t["description"].value_or(std::string());
-    r.category = t["category"].value_or(std::string("generic"));
-    r.severity = ParseSeverity(t["severity"].value_or(std::string("medium"))).value_or(Severity::kMedium);
-    r.regex = t["regex"].value_or(std::string());
-    r.secret_group = static_cast<int>(t["secretGroup"].value_or(int64_t{0}));
-    r.keywords = strings(t["keywords"]);
-    r.entropy = t["entropy"].value_or(0.0);
-    r.path = t["path"].value_or(std::string());
-    r.analyzer = t["analyzer"].value_or(std::string());
-    r.examples = strings(t["examples"]);
-    r.negative_examples = strings(t["negative_examples"]);
-    r.tags = strings(t["tags"]);
-    r.source_file = std::string(name);
-    set.rules.push_back(std::move(r));
-  }
-  return set;
-}
-
-// example_path of a rule (the real loader has a field for it on main).
-inline std::string ExamplePath(std::string_view text, const std::string& id) {
-  toml::table doc = toml::parse(text);
-  if (auto* arr = doc["rules"].as_array()) {
-    for (auto& node : *arr) {
-      toml::table& t = *node.as_table();
-      if (t["id"].value_or(std::string()) == id) return t["example_path"].value_or(std::string());
-    }
-  }
-  return {};
-}
-
-// The rule files analyze/ owns.
-inline bool IsAnalyzeRuleFile(std::string_view name) {
-  return name == "jwt.toml" || name == "keys.toml" || name == "signing-secrets.toml" ||
-         name == "frontend.toml";
-}
-
-inline std::vector<scan::Match> NaiveScan(const rules::RuleSet& set, std::string_view data,
-                                          std::string_view path) {
-  std::vector<scan::Match> out;
-  for (size_t i = 0; i < set.rules.size(); ++i) {
-    const rules::Rule& rule = set.rules[i];
-    if (rule.regex.empty()) continue;
-    if (!rule.path.empty()) {
-      RE2 path_re(rule.path, ReOptions());
-      if (!RE2::PartialMatch(path, path_re)) continue;
-    }
-    RE2 re(rule.regex, ReOptions());
-    if (!re.ok()) continue;
-    std::vector<re2::StringPiece> g(static_cast<size_t>(re.NumberOfCapturingGroups()) + 1);
-    size_t pos = 0;
-    while (pos <= data.size() &&
-           re.Match(data, pos, data.size(), RE2::UNANCHORED, g.data(), static_cast<int>(g.size()))) {
-      scan::Match m;
-      m.rule_index = i;
-      m.match_begin = static_cast<size_t>(g[0].data() - data.data());
-      m.match_end = m.match_begin + g[0].size();
-      size_t sg = static_cast<size_t>(rule.secret_group);
-      if (sg >= g.size() || g[sg].data() == nullptr) sg = 0;
-      m.secret_begin = static_cast<size_t>(g[sg].data() - data.data());
-      m.secret_end = m.secret_begin + g[sg].size();
-      out.push_back(m);
-      pos = m.match_end > pos ? m.match_end : pos + 1;
-    }
-  }
-  std::sort(out.begin(), out.end(), [](const scan::Match& a, const scan::Match& b) {
-    return a.secret_begin != b.secret_begin ? a.secret_begin < b.secret_begin
-                                            : a.rule_index < b.rule_index;
-  });
-  return out;
-}
-
-// The embedded rules of analyze/'s own rule files, loaded once.
+// The default rules (every embedded rule file), loaded once.
 inline const rules::RuleSet& Defaults() {
   static const rules::RuleSet* set = [] {
-    auto* all = new rules::RuleSet;
-    for (size_t i = 0; i < rules::kEmbeddedRuleFileCount; ++i) {
-      const rules::EmbeddedFile& f = rules::kEmbeddedRuleFiles[i];
-      if (!IsAnalyzeRuleFile(f.name)) continue;
-      rules::RuleSet one = ParseRules(f.text, f.name);
-      for (auto& r : one.rules) all->rules.push_back(std::move(r));
+    Result<rules::RuleSet> r = rules::DefaultRules();
+    if (!r.ok()) {
+      ADD_FAILURE() << r.status().ToString();
+      return new rules::RuleSet;
     }
-    return all;
+    return new rules::RuleSet(std::move(r).value());
   }();
   return *set;
 }
 
-// Scans `text` as the file `path` with the default rules and analyzes it.
+// Scans `text` as the file `path` with the real scanner and the default rules, then
+// analyzes it (as one blob of a scan, before CrossAnalyze), applying the rules' allowlists
+// unless `options` brings its own.
 inline std::vector<findings::Finding> AnalyzeText(const std::string& text, const std::string& path,
-                                                  const AnalyzeOptions& options = {}) {
-  Blob blob(Origin{path, "", std::nullopt}, text);
+                                                  AnalyzeOptions options = {}) {
+  static const findings::AllowlistFilter* filter = [] {
+    auto built = findings::AllowlistFilter::Build(Defaults());
+    EXPECT_TRUE(built.ok()) << built.status().ToString();
+    return built.ok() ? std::move(built).value().release() : nullptr;
+  }();
+  if (options.allowlist == nullptr) options.allowlist = filter;
+  static const scan::RuleDatabase* db = [] {
+    scan::DatabaseOptions o;
+    o.use_cache = false;
+    auto built = scan::RuleDatabase::Build(Defaults(), o);
+    EXPECT_TRUE(built.ok()) << built.status().ToString();
+    return built.ok() ? std::move(built).value().release() : nullptr;
+  }();
   std::vector<findings::Finding> out;
-  AnalyzeBlob(blob, Defaults(), NaiveScan(Defaults(), blob.bytes(), path), options, &out);
+  if (db == nullptr) return out;
+  scan::Scanner scanner(*db);
+  std::vector<scan::Match> matches;
+  EXPECT_TRUE(scanner.Scan(text, path, &matches).ok());
+  Blob blob(Origin{path, "", std::nullopt}, text);
+  AnalyzeBlob(blob, Defaults(), matches, options, &out);
   return out;
 }
 

@@ -1,95 +1,25 @@
-// The generic rules' own examples: each example yields a finding and no negative example
-// does, judged by regex + secret group + entropy floor + the rule's allowlists (the parts
-// this stage owns; analyzers may drop more later, never less).
+// Generic rules: what exactly they capture (their examples are checked with every other
+// rule's in rule_examples_test.cpp).
 #include <gtest/gtest.h>
-#include <re2/re2.h>
 
-#include <string>
-#include <vector>
-
-#include "core/text.h"
-#include "findings/filter.h"
+#include "pipeline/rule_examples.h"
 #include "rules/loader.h"
-#include "rules/validate.h"
 
 namespace keyhole::rules {
 namespace {
 
-// The secrets `rule` reports in `text` after its entropy floor and allowlists.
-std::vector<std::string> Reported(const Rule& rule, const findings::AllowlistFilter& filter,
-                                  const std::string& text) {
-  std::vector<std::string> out;
-  RE2 re(rule.regex, Re2Options());
-  EXPECT_TRUE(re.ok()) << rule.id;
-  std::vector<re2::StringPiece> groups(static_cast<size_t>(re.NumberOfCapturingGroups()) + 1);
-  size_t pos = 0;
-  while (pos <= text.size() && re.Match(text, pos, text.size(), RE2::UNANCHORED, groups.data(),
-                                        static_cast<int>(groups.size()))) {
-    std::string match(groups[0].data(), groups[0].size());
-    std::string secret(groups[static_cast<size_t>(rule.secret_group)].data(),
-                       groups[static_cast<size_t>(rule.secret_group)].size());
-    findings::Finding f;
-    f.rule_id = rule.id;
-    f.path = "src/settings.py";
-    f.secret = secret;
-    if (ShannonEntropy(secret) >= rule.entropy && !filter.Allowed(f, match, text))
-      out.push_back(secret);
-    size_t end = static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
-    pos = end > pos ? end : pos + 1;
-  }
-  return out;
-}
-
-class GenericRuleExamples : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(GenericRuleExamples, ExamplesReportAndNegativeExamplesDoNot) {
-  Result<RuleSet> set = DefaultRules();
-  ASSERT_TRUE(set.ok()) << set.status().ToString();
-  int i = set->Find(GetParam());
-  ASSERT_GE(i, 0);
-  const Rule& rule = set->rules[static_cast<size_t>(i)];
-  RuleSet only;
-  only.rules.push_back(rule);
-  auto filter = findings::AllowlistFilter::Build(only);
-  ASSERT_TRUE(filter.ok()) << filter.status().ToString();
-  ASSERT_GE(rule.examples.size(), 3u);
-  ASSERT_GE(rule.negative_examples.size(), 3u);
-  for (const std::string& ex : rule.examples) {
-    EXPECT_EQ(Reported(rule, **filter, ex).size(), 1u) << "example: " << ex;
-  }
-  for (const std::string& ex : rule.negative_examples) {
-    std::vector<std::string> got = Reported(rule, **filter, ex);
-    EXPECT_TRUE(got.empty()) << "negative example: " << ex << " reported "
-                             << (got.empty() ? "" : got[0]);
-  }
-}
-
-TEST_P(GenericRuleExamples, KeywordsOccurInEveryExample) {
-  Result<RuleSet> set = DefaultRules();
-  ASSERT_TRUE(set.ok());
-  const Rule& rule = set->rules[static_cast<size_t>(set->Find(GetParam()))];
-  for (const std::string& ex : rule.examples) {
-    std::string lower = AsciiLower(ex);
-    bool any = false;
-    for (const std::string& kw : rule.keywords) any = any || lower.find(kw) != std::string::npos;
-    EXPECT_TRUE(any) << "no keyword gates example: " << ex;
-  }
-}
-
-INSTANTIATE_TEST_SUITE_P(Generic, GenericRuleExamples,
-                         ::testing::Values("generic-secret-assignment", "generic-password-in-url"));
-
 TEST(GenericRules, SecretAssignmentCapturesOnlyTheValue) {
   Result<RuleSet> set = DefaultRules();
   ASSERT_TRUE(set.ok());
-  const Rule& rule = set->rules[static_cast<size_t>(set->Find("generic-secret-assignment"))];
-  RuleSet only;
-  only.rules.push_back(rule);
-  auto filter = findings::AllowlistFilter::Build(only);
-  ASSERT_TRUE(filter.ok());
-  std::vector<std::string> got = Reported(rule, **filter, "DB_PASSWORD: \"Zq8vN2kLp0xR4tW7\"");
+  scan::DatabaseOptions o;
+  o.use_cache = false;
+  auto checker = pipeline::ExampleChecker::Create(*set, o);
+  ASSERT_TRUE(checker.ok()) << checker.status().ToString();
+  std::vector<findings::Finding> got = (*checker)->Scan("DB_PASSWORD: \"Zq8vN2kLp0xR4tW7\"\n", "config.yml");
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0], "Zq8vN2kLp0xR4tW7");
+  EXPECT_EQ(got[0].rule_id, "generic-secret-assignment");
+  EXPECT_EQ(got[0].secret, "Zq8vN2kLp0xR4tW7");
+  EXPECT_EQ(got[0].location.start_column, 15u);
 }
 
 }  // namespace
