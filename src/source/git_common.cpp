@@ -108,6 +108,31 @@ void ReportMissing(const std::vector<MissingObject>& missing, const std::string&
   }
 }
 
+void DropCorrupt(const CorruptObjects& corrupt, std::vector<BlobTask>* tasks, ScanStats& stats) {
+  if (corrupt.empty()) return;
+  std::erase_if(*tasks, [&](const BlobTask& t) {
+    const std::string* why = CorruptReason(corrupt, t.oid);
+    if (why != nullptr) stats.AddError(t.path, "cannot read object " + OidHex(t.oid) + ": " + *why);
+    return why != nullptr;
+  });
+}
+
+Status CorruptRepositoryStatus(const CorruptObjects& corrupt) {
+  std::string list;
+  size_t shown = 0;
+  for (const auto& [id, why] : corrupt) {
+    if (shown++ == 5) {
+      list += ", and " + std::to_string(corrupt.size() - 5) + " more";
+      break;
+    }
+    std::string_view reason = why;
+    if (reason.starts_with("corrupt loose object: ")) reason.remove_prefix(22);
+    list += (list.empty() ? "" : ", ") + id + " (" + std::string(reason) + ")";
+  }
+  return Status::IOError("the repository has " + std::to_string(corrupt.size()) +
+                         " corrupt loose object(s): " + list + "; `git fsck` shows the damage");
+}
+
 namespace {
 
 // Git LFS stores large files outside the repository; the blob is a small pointer file

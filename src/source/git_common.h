@@ -14,6 +14,7 @@
 #include "core/blob.h"
 #include "core/scan_stats.h"
 #include "core/status.h"
+#include "source/git_loose_check.h"
 #include "source/source.h"
 
 namespace keyhole::source::git {
@@ -79,6 +80,14 @@ struct BlobTask {
   int32_t facts = -1;  // index into the facts table, -1 = none
   std::optional<std::vector<LineRange>> added_lines;
 };
+
+// Removes the tasks whose object is a corrupt loose object, each a stats error naming
+// the object (libgit2 must not read them: see git_loose_check.h).
+void DropCorrupt(const CorruptObjects& corrupt, std::vector<BlobTask>* tasks, ScanStats& stats);
+
+// A Status naming the corrupt loose objects, for the diff-based sources: libgit2's diff
+// reads trees and blobs internally, where a corrupt loose object would hang it.
+Status CorruptRepositoryStatus(const CorruptObjects& corrupt);
 
 // Reads `tasks` in their order, on `threads` workers, each opening its own repository
 // handle on `gitdir` and taking chunks of tasks on demand, and yields each readable text

@@ -12,54 +12,6 @@ namespace {
 
 using namespace git;  // NOLINT: this file is the git adapter
 
-struct DiffCollector {
-  std::vector<BlobTask>* tasks;
-  int32_t facts;
-  std::set<std::string> submodules;
-  bool current = false;  // whether the file being visited became the last task
-};
-
-int OnFile(const git_diff_delta* delta, float /*progress*/, void* payload) {
-  auto* c = static_cast<DiffCollector*>(payload);
-  c->current = false;
-  switch (delta->status) {
-    case GIT_DELTA_ADDED:
-    case GIT_DELTA_MODIFIED:
-    case GIT_DELTA_RENAMED:
-    case GIT_DELTA_COPIED:
-    case GIT_DELTA_TYPECHANGE:
-      break;
-    default:
-      return 0;  // deleted, unmodified...: nothing added
-  }
-  const char* path = delta->new_file.path != nullptr ? delta->new_file.path : "";
-  if (delta->new_file.mode == GIT_FILEMODE_COMMIT) {
-    c->submodules.insert(path);
-    return 0;
-  }
-  if (delta->new_file.mode != GIT_FILEMODE_BLOB && delta->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE &&
-      delta->new_file.mode != GIT_FILEMODE_LINK) {
-    return 0;
-  }
-  c->tasks->push_back(BlobTask{delta->new_file.id, path, c->facts, std::vector<LineRange>{}});
-  c->current = true;
-  return 0;
-}
-
-int OnLine(const git_diff_delta* /*delta*/, const git_diff_hunk* /*hunk*/, const git_diff_line* line,
-           void* payload) {
-  auto* c = static_cast<DiffCollector*>(payload);
-  if (!c->current || line->origin != GIT_DIFF_LINE_ADDITION || line->new_lineno <= 0) return 0;
-  auto& ranges = *c->tasks->back().added_lines;
-  const auto n = static_cast<uint32_t>(line->new_lineno);
-  if (!ranges.empty() && ranges.back().last + 1 == n) {
-    ranges.back().last = n;
-  } else {
-    ranges.push_back(LineRange{n, n});
-  }
-  return 0;
-}
-
 git_diff_options DiffOptions() {
   git_diff_options o = GIT_DIFF_OPTIONS_INIT;
   o.context_lines = 0;   // only changed lines: every new-side line of a hunk is added
@@ -70,23 +22,84 @@ git_diff_options DiffOptions() {
   return o;
 }
 
-// Turns `diff` (renames detected) into tasks: one per file with added lines.
-Status CollectTasks(git_diff* diff, int32_t facts, std::vector<BlobTask>* tasks, ScanStats& stats) {
+// Whether `delta` can add scannable lines: added, modified, renamed, copied or type-changed
+// to a regular file or symlink. Submodules are collected in `submodules`.
+bool AddsContent(const git_diff_delta* delta, std::set<std::string>* submodules) {
+  switch (delta->status) {
+    case GIT_DELTA_ADDED:
+    case GIT_DELTA_MODIFIED:
+    case GIT_DELTA_RENAMED:
+    case GIT_DELTA_COPIED:
+    case GIT_DELTA_TYPECHANGE:
+      break;
+    default:
+      return false;  // deleted, unmodified...: nothing added
+  }
+  if (delta->new_file.mode == GIT_FILEMODE_COMMIT) {
+    submodules->insert(delta->new_file.path != nullptr ? delta->new_file.path : "");
+    return false;
+  }
+  return delta->new_file.mode == GIT_FILEMODE_BLOB || delta->new_file.mode == GIT_FILEMODE_BLOB_EXECUTABLE ||
+         delta->new_file.mode == GIT_FILEMODE_LINK;
+}
+
+// Turns `diff` (renames detected) into tasks: one per file with added lines. Each file's
+// patch is computed on its own, after checking that both of its blobs exist: libgit2
+// reads them to find the lines, and one missing blob would fail the whole diff.
+Status CollectTasks(git_repository* repo, git_diff* diff, int32_t facts, bool partial_clone,
+                    std::vector<BlobTask>* tasks, ScanStats& stats) {
   git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
   // A renamed file's old lines are not new: without rename detection every line of it
   // would count as added.
   find.flags = GIT_DIFF_FIND_RENAMES;
   if (int rc = git_diff_find_similar(diff, &find); rc < 0) return ErrorStatus(rc, "cannot detect renames");
-  DiffCollector c{tasks, facts, {}, false};
-  if (int rc = git_diff_foreach(diff, OnFile, nullptr, nullptr, OnLine, &c); rc < 0) {
-    return ErrorStatus(rc, "cannot compute the diff");
+  git_odb* o = nullptr;
+  if (int rc = git_repository_odb(&o, repo); rc < 0) return ErrorStatus(rc, "cannot open object database");
+  OdbPtr odb(o);
+  std::set<std::string> submodules;
+  std::vector<MissingObject> missing;
+  for (size_t i = 0, n = git_diff_num_deltas(diff); i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff, i);
+    if (!AddsContent(delta, &submodules)) continue;
+    const std::string path = delta->new_file.path != nullptr ? delta->new_file.path : "";
+    bool absent = false;
+    for (const git_diff_file* f : {&delta->old_file, &delta->new_file}) {
+      if (f->mode == 0 || f->mode == GIT_FILEMODE_COMMIT || git_oid_is_zero(&f->id)) continue;
+      if (git_odb_exists(odb.get(), &f->id) == 0) {
+        missing.push_back(MissingObject{path, f->id});
+        absent = true;
+      }
+    }
+    if (absent) continue;
+    git_patch* p = nullptr;
+    if (int rc = git_patch_from_diff(&p, diff, i); rc < 0) {
+      stats.AddError(path, ErrorStatus(rc, "cannot compute the diff").message());
+      continue;
+    }
+    std::unique_ptr<git_patch, Deleter<git_patch, git_patch_free>> patch(p);
+    std::vector<LineRange> ranges;
+    for (size_t h = 0, hunks = git_patch_num_hunks(p); h < hunks; ++h) {
+      for (int l = 0, lines = git_patch_num_lines_in_hunk(p, h); l < lines; ++l) {
+        const git_diff_line* line = nullptr;
+        if (git_patch_get_line_in_hunk(&line, p, h, static_cast<size_t>(l)) < 0) break;
+        if (line->origin != GIT_DIFF_LINE_ADDITION || line->new_lineno <= 0) continue;
+        const auto no = static_cast<uint32_t>(line->new_lineno);
+        if (!ranges.empty() && ranges.back().last + 1 == no) {
+          ranges.back().last = no;
+        } else {
+          ranges.push_back(LineRange{no, no});
+        }
+      }
+    }
+    git_error_clear();
+    // A file whose change adds no line (a pure deletion of lines, a mode change) has
+    // nothing to report.
+    if (!ranges.empty()) tasks->push_back(BlobTask{delta->new_file.id, path, facts, std::move(ranges)});
   }
-  // A file whose change adds no line (a pure deletion of lines, a mode change) has
-  // nothing to report.
-  std::erase_if(*tasks, [](const BlobTask& t) { return t.added_lines->empty(); });
-  if (!c.submodules.empty()) {
+  ReportMissing(missing, "blob", partial_clone, stats);
+  if (!submodules.empty()) {
     std::string list;
-    for (const std::string& s : c.submodules) list += (list.empty() ? "" : ", ") + s;
+    for (const std::string& s : submodules) list += (list.empty() ? "" : ", ") + s;
     stats.AddNote("submodules are not entered: " + list);
   }
   return Status::OK();
@@ -103,6 +116,8 @@ class StagedSource final : public Source {
     if (git_repository_is_bare(repo) == 1) {
       return Status::InvalidArgument("--staged needs a work tree, " + path_.string() + " is a bare repository");
     }
+    CorruptObjects corrupt = FindCorruptLooseObjects(std::filesystem::path(git_repository_commondir(repo)) / "objects");
+    if (!corrupt.empty()) return CorruptRepositoryStatus(corrupt);
     git_index* i = nullptr;
     if (int rc = git_repository_index(&i, repo); rc < 0) return ErrorStatus(rc, "cannot read the index");
     IndexPtr index(i);
@@ -121,8 +136,9 @@ class StagedSource final : public Source {
     }
     DiffPtr diff(d);
     std::vector<BlobTask> tasks;
-    if (Status s = CollectTasks(d, -1, &tasks, stats); !s.ok()) return s;
-    return ReadBlobs(git_repository_path(repo), tasks, {}, threads, IsPartialClone(repo), opts_, sink, stats);
+    const bool partial = IsPartialClone(repo);
+    if (Status s = CollectTasks(repo, d, -1, partial, &tasks, stats); !s.ok()) return s;
+    return ReadBlobs(git_repository_path(repo), tasks, {}, threads, partial, opts_, sink, stats);
   }
 
  private:
@@ -140,6 +156,8 @@ class DiffSource final : public Source {
     Result<RepoPtr> opened = OpenRepository(path_);
     if (!opened.ok()) return opened.status();
     git_repository* repo = opened->get();
+    CorruptObjects corrupt = FindCorruptLooseObjects(std::filesystem::path(git_repository_commondir(repo)) / "objects");
+    if (!corrupt.empty()) return CorruptRepositoryStatus(corrupt);
 
     std::string base = range_, head = "HEAD";
     bool merge_base = false;
@@ -186,8 +204,9 @@ class DiffSource final : public Source {
     // the approximation a CI gate needs (the change under review).
     std::vector<GitFacts> facts = {CommitFacts(h->get())};
     std::vector<BlobTask> tasks;
-    if (Status s = CollectTasks(d, 0, &tasks, stats); !s.ok()) return s;
-    return ReadBlobs(git_repository_path(repo), tasks, facts, threads, IsPartialClone(repo), opts_, sink, stats);
+    const bool partial = IsPartialClone(repo);
+    if (Status s = CollectTasks(repo, d, 0, partial, &tasks, stats); !s.ok()) return s;
+    return ReadBlobs(git_repository_path(repo), tasks, facts, threads, partial, opts_, sink, stats);
   }
 
  private:

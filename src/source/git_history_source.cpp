@@ -34,13 +34,19 @@ struct OidEq {
 // path per blob; no contents are kept.
 class Walker {
  public:
-  Walker(git_odb* odb, ScanStats& stats) : odb_(odb), stats_(stats) {}
+  Walker(git_odb* odb, const CorruptObjects& corrupt, ScanStats& stats)
+      : odb_(odb), corrupt_(corrupt), stats_(stats) {}
 
   // Records the blobs of `tree` (and its subtrees) not seen before, attributing them to
   // facts entry `*facts` (filled lazily by `make_facts` when the first new blob appears).
   template <typename MakeFacts>
   void WalkTree(const git_oid& tree, const std::string& prefix, int32_t* facts, MakeFacts& make_facts) {
     if (!seen_trees_.insert(tree).second) return;
+    const std::string where = prefix.empty() ? "<tree " + OidHex(tree) + ">" : prefix;
+    if (const std::string* why = CorruptReason(corrupt_, tree)) {
+      stats_.AddError(where, "cannot read tree " + OidHex(tree) + ": " + *why);
+      return;
+    }
     git_odb_object* raw = nullptr;
     int rc = git_odb_read(&raw, odb_, &tree);
     if (rc == GIT_ENOTFOUND) {
@@ -48,7 +54,6 @@ class Walker {
       missing_.push_back(MissingObject{prefix, tree});
       return;
     }
-    const std::string where = prefix.empty() ? "<tree " + OidHex(tree) + ">" : prefix;
     if (rc < 0) {
       stats_.AddError(where, ErrorStatus(rc, "cannot read tree " + OidHex(tree)).message());
       return;
@@ -100,6 +105,7 @@ class Walker {
 
  private:
   git_odb* odb_;
+  const CorruptObjects& corrupt_;
   ScanStats& stats_;
   std::unordered_set<git_oid, OidHash, OidEq> seen_trees_;
   std::unordered_map<git_oid, size_t, OidHash, OidEq> blob_index_;
@@ -126,6 +132,7 @@ class GitHistorySource final : public Source {
     if (!opened.ok()) return opened.status();
     git_repository* repo = opened->get();
     partial_ = IsPartialClone(repo);
+    corrupt_ = FindCorruptLooseObjects(std::filesystem::path(git_repository_commondir(repo)) / "objects");
     git_odb* o = nullptr;
     if (int rc = git_repository_odb(&o, repo); rc < 0) return ErrorStatus(rc, "cannot open object database");
     OdbPtr odb(o);
@@ -154,6 +161,7 @@ class GitHistorySource final : public Source {
       }
     };
     for (const std::string& rev : opts_.refs) {
+      if (Status s = CheckRevision(repo, rev); !s.ok()) return s;
       git_object* obj = nullptr;
       if (git_revparse_single(&obj, repo, rev.c_str()) < 0) {
         git_error_clear();
@@ -168,7 +176,7 @@ class GitHistorySource final : public Source {
 
     if (git_repository_is_shallow(repo) == 1) NoteShallow(repo, stats);
 
-    Walker walker(odb.get(), stats);
+    Walker walker(odb.get(), corrupt_, stats);
     std::vector<GitFacts> facts;
     if (!commits.empty()) {
       if (Status s = WalkCommits(repo, commits, walker, facts, stats); !s.ok()) return s;
@@ -187,6 +195,7 @@ class GitHistorySource final : public Source {
     ReportMissing(walker.missing(), "tree", partial_, stats);
 
     std::vector<BlobTask>& tasks = walker.tasks();
+    DropCorrupt(corrupt_, &tasks, stats);
     SortByPackOrder(repo, tasks);
     return ReadBlobs(git_repository_path(repo), tasks, facts, threads, partial_, opts_.base, sink, stats);
   }
@@ -235,6 +244,10 @@ class GitHistorySource final : public Source {
     std::unordered_set<git_oid, OidHash, OidEq> seen;
     for (const auto& [name, oid] : targets) {
       if (!seen.insert(oid).second) continue;
+      if (const std::string* why = CorruptReason(corrupt_, oid)) {
+        stats.AddError(name, "cannot read object " + OidHex(oid) + " that " + name + " points at: " + *why);
+        continue;
+      }
       git_object* obj = nullptr;
       if (int r = git_object_lookup(&obj, repo, &oid, GIT_OBJECT_ANY); r < 0) {
         // Name the object and the libgit2 reason (a corrupt pack, a missing object), not
@@ -280,6 +293,10 @@ class GitHistorySource final : public Source {
         continue;
       }
       if (!visited.insert(f.commit).second) continue;
+      if (const std::string* why = CorruptReason(corrupt_, f.commit)) {
+        stats.AddError("<commit " + OidHex(f.commit) + ">", "cannot read commit " + OidHex(f.commit) + ": " + *why);
+        continue;
+      }
       git_commit* c = nullptr;
       int rc = git_commit_lookup(&c, repo, &f.commit);
       if (rc == GIT_ENOTFOUND) {
@@ -314,6 +331,32 @@ class GitHistorySource final : public Source {
         return static_cast<int32_t>(facts.size() - 1);
       };
       walker.WalkTree(tree_id, "", &commit_facts, make_facts);
+    }
+    return Status::OK();
+  }
+
+  // git_revparse_single reads the object a name points at; refuse a corrupt one first
+  // (a branch, tag or full id; other revision syntax is resolved by libgit2 as is).
+  Status CheckRevision(git_repository* repo, const std::string& rev) const {
+    if (corrupt_.empty()) return Status::OK();
+    git_oid id;
+    bool known = false;
+    git_reference* ref = nullptr;
+    if (git_reference_dwim(&ref, repo, rev.c_str()) == 0) {
+      git_reference* resolved = nullptr;
+      if (git_reference_resolve(&resolved, ref) == 0) {
+        id = *git_reference_target(resolved);
+        known = true;
+        git_reference_free(resolved);
+      }
+      git_reference_free(ref);
+    } else if (rev.size() == GIT_OID_HEXSZ && git_oid_fromstr(&id, rev.c_str()) == 0) {
+      known = true;
+    }
+    git_error_clear();
+    if (!known) return Status::OK();
+    if (const std::string* why = CorruptReason(corrupt_, id)) {
+      return Status::IOError("cannot read object " + OidHex(id) + " that '" + rev + "' points at: " + *why);
     }
     return Status::OK();
   }
@@ -361,6 +404,7 @@ class GitHistorySource final : public Source {
   std::filesystem::path path_;
   HistoryOptions opts_;
   bool partial_ = false;  // a partial clone: absent objects are expected, not errors
+  CorruptObjects corrupt_;  // loose objects libgit2 must not read (git_loose_check.h)
 };
 
 }  // namespace
