@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <mutex>
 #include <thread>
 
 #include "core/text.h"
@@ -65,6 +66,48 @@ GitFacts CommitFacts(const git_commit* commit) {
   return f;
 }
 
+bool IsPartialClone(git_repository* repo) {
+  git_config* cfg = nullptr;
+  if (git_repository_config_snapshot(&cfg, repo) < 0) {
+    git_error_clear();
+    return false;
+  }
+  std::unique_ptr<git_config, Deleter<git_config, git_config_free>> owned(cfg);
+  git_config_entry* e = nullptr;
+  if (git_config_get_entry(&e, cfg, "extensions.partialclone") == 0) {
+    git_config_entry_free(e);
+    return true;
+  }
+  git_error_clear();
+  bool promisor = false;
+  git_config_iterator* it = nullptr;
+  if (git_config_iterator_glob_new(&it, cfg, "^remote\\..*\\.promisor$") == 0) {
+    git_config_entry* entry = nullptr;
+    while (!promisor && git_config_next(&entry, it) == 0) {
+      int value = 0;
+      promisor = git_config_parse_bool(&value, entry->value) == 0 && value != 0;
+    }
+    git_config_iterator_free(it);
+  }
+  git_error_clear();
+  return promisor;
+}
+
+void ReportMissing(const std::vector<MissingObject>& missing, const std::string& kind, bool partial_clone,
+                   ScanStats& stats) {
+  if (missing.empty()) return;
+  if (partial_clone) {
+    stats.missing_objects += missing.size();
+    stats.AddNote(std::to_string(missing.size()) + " " + kind +
+                  " object(s) of this partial clone are not present locally and were not scanned");
+    return;
+  }
+  for (const MissingObject& m : missing) {
+    stats.AddError(m.path.empty() ? "<" + kind + " " + OidHex(m.oid) + ">" : m.path,
+                   kind + " " + OidHex(m.oid) + " is missing from the repository");
+  }
+}
+
 namespace {
 
 // Git LFS stores large files outside the repository; the blob is a small pointer file
@@ -89,7 +132,16 @@ bool ReadOne(git_odb* odb, const BlobTask& task, const std::vector<GitFacts>& fa
     return false;
   }
   if (type != GIT_OBJECT_BLOB) {
-    stats.AddError(task.path, "object " + OidHex(task.oid) + " is not a blob");
+    // A damaged loose object can have a header that parses as anything; only a full read
+    // tells corruption (its error) from an object that really is not a blob.
+    git_odb_object* raw = nullptr;
+    rc = git_odb_read(&raw, odb, &task.oid);
+    if (rc < 0) {
+      stats.AddError(task.path, ErrorStatus(rc, "cannot read object " + OidHex(task.oid)).message());
+    } else {
+      git_odb_object_free(raw);
+      stats.AddError(task.path, "object " + OidHex(task.oid) + " is not a blob");
+    }
     return false;
   }
   if (opts.max_file_size != 0 && size > opts.max_file_size) {
@@ -133,8 +185,8 @@ bool ReadOne(git_odb* odb, const BlobTask& task, const std::vector<GitFacts>& fa
 }  // namespace
 
 Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
-                 const std::vector<GitFacts>& facts, int threads, const SourceOptions& opts,
-                 const BlobSink& sink, ScanStats& stats) {
+                 const std::vector<GitFacts>& facts, int threads, bool partial_clone,
+                 const SourceOptions& opts, const BlobSink& sink, ScanStats& stats) {
   const size_t n = tasks.size();
   if (n == 0) return Status::OK();
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -144,7 +196,8 @@ Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
   // the workers balanced.
   const size_t chunk = std::clamp<size_t>(n / (static_cast<size_t>(threads) * 8), 1, 4096);
   std::atomic<size_t> next{0};
-  std::atomic<uint64_t> missing{0};
+  std::mutex missing_mu;
+  std::vector<MissingObject> missing;
   std::vector<Status> status(static_cast<size_t>(threads));
 
   auto work = [&](int w) {
@@ -169,7 +222,10 @@ Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
       if (begin >= n) break;
       size_t end = std::min(n, begin + chunk);
       for (size_t i = begin; i < end; ++i) {
-        if (ReadOne(o, tasks[i], facts, opts, w, sink, stats)) missing++;
+        if (ReadOne(o, tasks[i], facts, opts, w, sink, stats)) {
+          std::lock_guard<std::mutex> lock(missing_mu);
+          missing.push_back(MissingObject{tasks[i].path, tasks[i].oid});
+        }
       }
     }
   };
@@ -181,11 +237,9 @@ Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
     for (int w = 0; w < threads; ++w) pool.emplace_back(work, w);
     for (std::thread& t : pool) t.join();
   }
-  if (missing > 0) {
-    stats.missing_objects += missing.load();
-    stats.AddNote(std::to_string(missing.load()) +
-                  " git object(s) missing from the repository (partial clone?) were not scanned");
-  }
+  std::sort(missing.begin(), missing.end(),
+            [](const MissingObject& a, const MissingObject& b) { return a.path < b.path; });
+  ReportMissing(missing, "blob", partial_clone, stats);
   // A worker that could not open the repository leaves its share to the others, so the
   // scan is complete unless every worker failed.
   for (const Status& s : status) {

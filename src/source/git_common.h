@@ -55,6 +55,23 @@ std::string OidHex(const git_oid& oid);
 // Author name/email, ISO 8601 UTC date, first line of the message.
 GitFacts CommitFacts(const git_commit* commit);
 
+// Whether objects may be absent by design: a partial clone (extensions.partialClone set,
+// or a remote marked promisor) leaves objects on the remote until they are needed.
+bool IsPartialClone(git_repository* repo);
+
+// An object a walk needed that the repository does not have.
+struct MissingObject {
+  std::string path;  // where it was needed ("" when no path applies)
+  git_oid oid;
+};
+
+// Reports objects absent from the repository. In a partial clone they are absent by
+// design: counted in stats.missing_objects and summarized in one note. Anywhere else the
+// repository is damaged and the scan incomplete: each is a stats error naming the object
+// ("<kind> <id> is missing from the repository"). `kind` is "blob", "tree" or "commit".
+void ReportMissing(const std::vector<MissingObject>& missing, const std::string& kind, bool partial_clone,
+                   ScanStats& stats);
+
 // One blob to read: its id, path and what to attach to it.
 struct BlobTask {
   git_oid oid;
@@ -66,10 +83,10 @@ struct BlobTask {
 // Reads `tasks` in their order, on `threads` workers, each opening its own repository
 // handle on `gitdir` and taking chunks of tasks on demand, and yields each readable text
 // blob to `sink`. Skips and counts oversize (checked with the object header, before
-// reading), binary and LFS-pointer blobs; decodes UTF-16. Missing objects are counted
-// (stats.missing_objects) and summarized in one note; unreadable ones are stats errors.
+// reading), binary and LFS-pointer blobs; decodes UTF-16. Missing objects go to
+// ReportMissing (`partial_clone` says which way); unreadable ones are stats errors.
 Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
-                 const std::vector<GitFacts>& facts, int threads, const SourceOptions& opts,
-                 const BlobSink& sink, ScanStats& stats);
+                 const std::vector<GitFacts>& facts, int threads, bool partial_clone,
+                 const SourceOptions& opts, const BlobSink& sink, ScanStats& stats);
 
 }  // namespace keyhole::source::git

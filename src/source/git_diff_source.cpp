@@ -122,7 +122,7 @@ class StagedSource final : public Source {
     DiffPtr diff(d);
     std::vector<BlobTask> tasks;
     if (Status s = CollectTasks(d, -1, &tasks, stats); !s.ok()) return s;
-    return ReadBlobs(git_repository_path(repo), tasks, {}, threads, opts_, sink, stats);
+    return ReadBlobs(git_repository_path(repo), tasks, {}, threads, IsPartialClone(repo), opts_, sink, stats);
   }
 
  private:
@@ -187,7 +187,7 @@ class DiffSource final : public Source {
     std::vector<GitFacts> facts = {CommitFacts(h->get())};
     std::vector<BlobTask> tasks;
     if (Status s = CollectTasks(d, 0, &tasks, stats); !s.ok()) return s;
-    return ReadBlobs(git_repository_path(repo), tasks, facts, threads, opts_, sink, stats);
+    return ReadBlobs(git_repository_path(repo), tasks, facts, threads, IsPartialClone(repo), opts_, sink, stats);
   }
 
  private:

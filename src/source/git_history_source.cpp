@@ -45,7 +45,7 @@ class Walker {
     int rc = git_odb_read(&raw, odb_, &tree);
     if (rc == GIT_ENOTFOUND) {
       git_error_clear();
-      missing_++;
+      missing_.push_back(MissingObject{prefix, tree});
       return;
     }
     const std::string where = prefix.empty() ? "<tree " + OidHex(tree) + ">" : prefix;
@@ -96,7 +96,7 @@ class Walker {
 
   std::vector<BlobTask>& tasks() { return tasks_; }
   const std::set<std::string>& submodules() const { return submodules_; }
-  uint64_t missing() const { return missing_; }
+  const std::vector<MissingObject>& missing() const { return missing_; }
 
  private:
   git_odb* odb_;
@@ -105,7 +105,7 @@ class Walker {
   std::unordered_map<git_oid, size_t, OidHash, OidEq> blob_index_;
   std::vector<BlobTask> tasks_;
   std::set<std::string> submodules_;
-  uint64_t missing_ = 0;
+  std::vector<MissingObject> missing_;
 };
 
 // "a, b, c and 7 more"
@@ -125,6 +125,7 @@ class GitHistorySource final : public Source {
     Result<RepoPtr> opened = OpenRepository(path_);
     if (!opened.ok()) return opened.status();
     git_repository* repo = opened->get();
+    partial_ = IsPartialClone(repo);
     git_odb* o = nullptr;
     if (int rc = git_repository_odb(&o, repo); rc < 0) return ErrorStatus(rc, "cannot open object database");
     OdbPtr odb(o);
@@ -183,49 +184,72 @@ class GitHistorySource final : public Source {
       std::vector<std::string> subs(walker.submodules().begin(), walker.submodules().end());
       stats.AddNote("submodules are not entered: " + ListSome(subs, 10));
     }
-    if (walker.missing() > 0) {
-      stats.missing_objects += walker.missing();
-      stats.AddNote(std::to_string(walker.missing()) +
-                    " tree object(s) missing from the repository (partial or shallow clone?): "
-                    "their files were not scanned");
-    }
+    ReportMissing(walker.missing(), "tree", partial_, stats);
 
     std::vector<BlobTask>& tasks = walker.tasks();
     SortByPackOrder(repo, tasks);
-    return ReadBlobs(git_repository_path(repo), tasks, facts, threads, opts_.base, sink, stats);
+    return ReadBlobs(git_repository_path(repo), tasks, facts, threads, partial_, opts_.base, sink, stats);
   }
 
  private:
+  // Adds the target of every ref, of every stash entry and of HEAD. Refs are read with the iterator (one read
+  // of each loose ref and of packed-refs, not a lookup per name) and their targets
+  // deduplicated, so 10,000 branches on a few commits cost a few object reads.
   template <typename AddRoot>
   Status AddAllRefs(git_repository* repo, AddRoot& add_root, ScanStats& stats) {
+    std::vector<std::pair<std::string, git_oid>> targets;
     git_reference_iterator* it = nullptr;
     if (int rc = git_reference_iterator_new(&it, repo); rc < 0) return ErrorStatus(rc, "cannot list refs");
-    std::vector<std::string> names;
-    const char* name = nullptr;
+    git_reference* ref = nullptr;
     int rc;
-    while ((rc = git_reference_next_name(&name, it)) == 0) names.emplace_back(name);
+    while ((rc = git_reference_next(&ref, it)) == 0) {
+      std::string name = git_reference_name(ref);
+      git_reference* resolved = nullptr;
+      if (int r = git_reference_resolve(&resolved, ref); r < 0) {
+        stats.AddError(name, ErrorStatus(r, "cannot resolve ref " + name).message());
+      } else {
+        targets.emplace_back(std::move(name), *git_reference_target(resolved));
+        git_reference_free(resolved);
+      }
+      git_reference_free(ref);
+    }
     git_reference_iterator_free(it);
     if (rc != GIT_ITEROVER) return ErrorStatus(rc, "cannot list refs");
-    names.push_back("HEAD");  // a detached HEAD is not under refs/
-    for (const std::string& n : names) {
-      git_reference* ref = nullptr;
-      git_object* obj = nullptr;
-      rc = git_reference_lookup(&ref, repo, n.c_str());
-      if (rc == 0) {
-        rc = git_reference_peel(&obj, ref, GIT_OBJECT_ANY);
-        git_reference_free(ref);
+    // Only the newest stash is a ref (refs/stash); older ones live in its reflog.
+    git_reflog* reflog = nullptr;
+    if (git_reflog_read(&reflog, repo, "refs/stash") == 0) {
+      for (size_t i = 0, n = git_reflog_entrycount(reflog); i < n; ++i) {
+        if (const git_reflog_entry* e = git_reflog_entry_byindex(reflog, i)) {
+          targets.emplace_back("stash@{" + std::to_string(i) + "}", *git_reflog_entry_id_new(e));
+        }
       }
-      if (rc < 0) {
-        // An unborn HEAD (empty repository) is normal; a dangling ref is worth saying.
-        if (n == "HEAD") {
+      git_reflog_free(reflog);
+    }
+    git_error_clear();
+    git_oid head;
+    if (int r = git_reference_name_to_id(&head, repo, "HEAD"); r == 0) {
+      targets.emplace_back("HEAD", head);  // a detached HEAD is not under refs/
+    } else {
+      git_error_clear();  // an unborn HEAD (empty repository) is normal
+    }
+    std::unordered_set<git_oid, OidHash, OidEq> seen;
+    for (const auto& [name, oid] : targets) {
+      if (!seen.insert(oid).second) continue;
+      git_object* obj = nullptr;
+      if (int r = git_object_lookup(&obj, repo, &oid, GIT_OBJECT_ANY); r < 0) {
+        // Name the object and the libgit2 reason (a corrupt pack, a missing object), not
+        // just "cannot peel".
+        std::string what = "cannot read object " + OidHex(oid) + " that " + name + " points at";
+        if (r == GIT_ENOTFOUND && !partial_) {
           git_error_clear();
+          stats.AddError(name, "object " + OidHex(oid) + " that " + name + " points at is missing from the repository");
         } else {
-          stats.AddError(n, ErrorStatus(rc, "cannot resolve ref " + n).message());
+          stats.AddError(name, ErrorStatus(r, what).message());
         }
         continue;
       }
       ObjectPtr owned(obj);
-      add_root(obj, n);
+      add_root(obj, name);
     }
     return Status::OK();
   }
@@ -246,7 +270,7 @@ class GitHistorySource final : public Source {
     std::vector<Frame> stack;
     std::vector<std::pair<git_oid, git_oid>> order;  // (commit, tree), parents first
     std::unordered_set<git_oid, OidHash, OidEq> visited;
-    uint64_t missing = 0;
+    std::vector<MissingObject> missing;
     for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.push_back(Frame{*it, {}, false});
     while (!stack.empty()) {
       Frame f = stack.back();
@@ -260,7 +284,7 @@ class GitHistorySource final : public Source {
       int rc = git_commit_lookup(&c, repo, &f.commit);
       if (rc == GIT_ENOTFOUND) {
         git_error_clear();
-        ++missing;
+        missing.push_back(MissingObject{"", f.commit});
         continue;
       }
       if (rc < 0) {
@@ -276,10 +300,7 @@ class GitHistorySource final : public Source {
         if (parent != nullptr && visited.count(*parent) == 0) stack.push_back(Frame{*parent, {}, false});
       }
     }
-    if (missing > 0) {
-      stats.missing_objects += missing;
-      stats.AddNote(std::to_string(missing) + " commit(s) missing from the repository: their history was not scanned");
-    }
+    ReportMissing(missing, "commit", partial_, stats);
     for (const auto& [commit_id, tree_id] : order) {
       int32_t commit_facts = -2;  // -2: not yet needed (most commits introduce few blobs)
       auto make_facts = [&, id = commit_id]() -> int32_t {
@@ -339,6 +360,7 @@ class GitHistorySource final : public Source {
   Library lib_;
   std::filesystem::path path_;
   HistoryOptions opts_;
+  bool partial_ = false;  // a partial clone: absent objects are expected, not errors
 };
 
 }  // namespace

@@ -5,9 +5,10 @@
 // bare repositories and linked worktrees work), never runs hooks or filters, and skips
 // and counts binary blobs, blobs over SourceOptions::max_file_size and Git LFS pointer
 // files (stats.skipped_binary / skipped_too_large / skipped_ignored). UTF-16 blobs are
-// decoded to UTF-8. Submodules are listed in a note, not entered. An object that is
-// absent (partial clone) is counted in stats.missing_objects; one that cannot be read is
-// a stats error; in both cases the scan goes on.
+// decoded to UTF-8. Submodules are listed in a note, not entered. An object absent from
+// a partial clone (left on the promisor remote by design) is counted in
+// stats.missing_objects and noted; an object absent from any other repository, or one
+// that cannot be read (corrupt), is a stats error naming it; in every case the scan goes on.
 #pragma once
 
 #include <filesystem>
@@ -24,9 +25,10 @@ struct HistoryOptions {
   // resolved with git's revision syntax and peeled to a commit. A name that does not
   // resolve makes Run() fail with InvalidArgument.
   std::vector<std::string> refs;
-  // Also walk every ref of the repository (branches, tags, remote-tracking refs, stash,
-  // notes) and HEAD. Ignored (treated as true) when `refs` is empty, so the default
-  // scans everything; set it to false to narrow the scan to `refs` (`--branch`).
+  // Also walk every ref of the repository (branches, tags, remote-tracking refs, notes,
+  // the stash with its older entries from the reflog) and HEAD. Ignored (treated as true)
+  // when `refs` is empty, so the default scans everything; set it to false to narrow the
+  // scan to `refs` (`--branch`).
   bool all = true;
   SourceOptions base;
 };

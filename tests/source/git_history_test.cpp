@@ -189,19 +189,37 @@ TEST(GitHistorySource, CorruptLooseObjectIsAnErrorAndTheRestIsScanned) {
   EXPECT_EQ(stats.errors()[0].path, "bad.txt");
 }
 
-TEST(GitHistorySource, MissingObjectIsCountedAndNoted) {
+TEST(GitHistorySource, MissingObjectIsAnErrorNamingItAndTheRestIsScanned) {
   Repo r;
   r.Commit("good.txt", "good content\n", "good");
   r.Commit("gone.txt", "gone content\n", "gone");
-  fs::remove(LooseObjectPath(r, r.RevParse("HEAD:gone.txt")));
+  const std::string gone = r.RevParse("HEAD:gone.txt");
+  fs::remove(LooseObjectPath(r, gone));
   ScanStats stats;
   Collected c = ScanHistory(r.path(), stats);
   ASSERT_TRUE(c.status.ok()) << c.status.ToString();
   EXPECT_NE(c.ByPath("good.txt"), nullptr);
-  EXPECT_EQ(stats.missing_objects.load(), 1u);
+  EXPECT_EQ(stats.missing_objects.load(), 0u);
+  ASSERT_EQ(stats.error_count(), 1u);
+  EXPECT_EQ(stats.errors()[0].path, "gone.txt");
+  EXPECT_NE(stats.errors()[0].message.find(gone), std::string::npos) << stats.errors()[0].message;
+}
+
+TEST(GitHistorySource, ObjectsAbsentFromAPartialCloneAreCountedAndNoted) {
+  Repo origin;
+  origin.Commit("a.txt", "alpha content\n", "a");
+  origin.Commit("b.txt", "beta content\n", "b");
+  origin.Git({"config", "uploadpack.allowFilter", "true"});
+  keyhole::testing::Git(origin.root(), {"clone", "-q", "--filter=blob:none", "--no-checkout",
+                                        "file://" + origin.path().string(), "partial"});
+  ScanStats stats;
+  Collected c = ScanHistory(origin.root() / "partial", stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  EXPECT_TRUE(c.blobs.empty());
+  EXPECT_EQ(stats.missing_objects.load(), 2u);
   EXPECT_EQ(stats.error_count(), 0u);
-  ASSERT_FALSE(stats.notes().empty());
-  EXPECT_NE(stats.notes()[0].find("missing"), std::string::npos);
+  ASSERT_EQ(stats.notes().size(), 1u);
+  EXPECT_NE(stats.notes()[0].find("partial clone"), std::string::npos) << stats.notes()[0];
 }
 
 TEST(GitHistorySource, BareRepositoryIsScanned) {
