@@ -7,7 +7,8 @@
 # Usage: bench/history_bench.sh [REPO]
 #   REPO     an existing repository; without it one is generated with git fast-import
 #            (COMMITS commits over FILES files of source-like text, a few planted fake
-#            secrets) under $BENCH_DIR (kept), or in a temp dir removed at exit.
+#            secrets) under $BENCH_DIR (kept, and reused by later runs of the same shape),
+#            or in a temp dir removed at exit.
 #   KEYHOLE  the binary (default build/release/keyhole); COMMITS (5000), FILES (2000).
 set -euo pipefail
 
@@ -79,8 +80,14 @@ else
     trap 'rm -rf "$BENCH_DIR"' EXIT
   fi
   REPO=$BENCH_DIR/history-repo
-  echo "generating $COMMITS commits over $FILES files in $REPO ..." >&2
-  generate "$REPO"
+  if [[ -f $REPO/.git/bench-$COMMITS-$FILES ]]; then  # generated earlier with the same shape
+    echo "reusing $REPO" >&2
+  else
+    rm -rf "$REPO"
+    echo "generating $COMMITS commits over $FILES files in $REPO ..." >&2
+    generate "$REPO"
+    touch "$REPO/.git/bench-$COMMITS-$FILES"
+  fi
 fi
 
 blobs=$(git -C "$REPO" cat-file --batch-all-objects --batch-check='%(objecttype)' | grep -c '^blob$' || true)

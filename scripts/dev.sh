@@ -2,7 +2,8 @@
 # The README's two commands:
 #   scripts/dev.sh demo   set up, build, and scan the bundled demo (fixtures/demo)
 #   scripts/dev.sh test   set up, build, and run the whole test suite through CTest
-# Other verbs: build [PRESET], asan (the suite under ASan+UBSan), bench.
+# Other verbs: build [PRESET], asan (the suite under ASan+UBSan), fuzz [SECONDS] (every
+# libFuzzer target for SECONDS each; the suite runs them for 5 s as the fuzz_smoke test), bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 verb="${1:-demo}"
@@ -34,6 +35,9 @@ case "$verb" in
     scripts/setup.sh
     build asan
     ctest --preset asan ;;
+  fuzz)
+    scripts/setup.sh
+    KEYHOLE_FUZZ_SECONDS="${2:-60}" exec tests/fuzz/run_smoke.sh ;;
   build)
     build "${2:-release}" ;;
   bench)
@@ -41,6 +45,6 @@ case "$verb" in
     build release
     exec bench/run.sh "${@:2}" ;;
   *)
-    echo "usage: scripts/dev.sh demo|test|asan|build [PRESET]|bench" >&2
+    echo "usage: scripts/dev.sh demo|test|asan|fuzz [SECONDS]|build [PRESET]|bench" >&2
     exit 2 ;;
 esac

@@ -9,7 +9,7 @@ PACKAGES=(
   libre2-dev libgit2-dev libvectorscan-dev libssl-dev zlib1g-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  pre-commit ripgrep python3 time
+  pre-commit ripgrep python3 python3-yaml time groff-base bsdutils
   clang libclang-rt-14-dev
 )
 # The SARIF validator the suite runs (GitHub's ingestion rules). Pinned.

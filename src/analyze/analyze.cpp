@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "analyze/analyzer.h"
+#include "analyze/credential_files.h"
+#include "analyze/decode.h"
 #include "analyze/file_context.h"
 #include "analyze/noise.h"
 #include "analyze/placeholder.h"
@@ -37,16 +39,23 @@ int Specificity(const findings::Finding& f) {
   return 2;
 }
 
+// Where a candidate comes from. On overlapping spans of equal specificity, a rule's match
+// outranks a credential-file reader, which outranks a decoded span: the plainer evidence
+// wins, so a secret is reported once.
+enum class Source { kRule = 0, kReader = 1, kDecoded = 2 };
+
 struct Pending {
   findings::Finding finding;
   size_t begin, end;              // secret span
   size_t match_len;               // whole match length: more context = more specific
   size_t order;                   // input order, for stable ties
+  Source source = Source::kRule;
   bool dropped = false;
 };
 
 // Keeps one finding per secret: a less specific finding overlapping a more specific one
-// goes; among equally specific findings of the same span, the one with the most context.
+// goes; among equally specific findings, the plainer source (Source) wins; among those of
+// the same span, the one with the most context.
 void Dedup(std::vector<Pending>& pending) {
   std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.order < b.order;
@@ -59,6 +68,10 @@ void Dedup(std::vector<Pending>& pending) {
       int sa = Specificity(a.finding), sb = Specificity(b.finding);
       if (sa != sb) {
         (sa < sb ? a : b).dropped = true;
+        continue;
+      }
+      if (a.source != b.source) {
+        (a.source > b.source ? a : b).dropped = true;
         continue;
       }
       if (a.begin == b.begin && a.end == b.end) {
@@ -75,36 +88,78 @@ void Dedup(std::vector<Pending>& pending) {
             [](const Pending& a, const Pending& b) { return a.order < b.order; });
 }
 
-}  // namespace
-
-size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
-                   const std::vector<scan::Match>& matches, const AnalyzeOptions& options,
-                   std::vector<findings::Finding>* out) {
-  if (matches.empty()) return 0;
-  std::string_view data = blob.bytes();
-  const Origin& origin = blob.origin();
-  LineIndex index(data);
+// One blob (or one decoded text) being analyzed.
+struct Level {
+  const Blob& blob;
+  const rules::RuleSet& rules;
+  const AnalyzeOptions& options;
+  int depth;                      // 0: the blob itself; n: text decoded n times
+  std::optional<LineIndex> index;      // built on first use: most blobs have no candidate
   std::optional<FileContext> context;  // computed on the first surviving candidate
-  std::vector<Pending> pending;
+  size_t next_order = 0;               // Pending::order
 
+  const LineIndex& Index() {
+    if (!index) index.emplace(blob.bytes());
+    return *index;
+  }
+};
+
+// Fills the location, line and path fields of `f` for the span [begin, end) of the
+// level's data. False if the span is suppressed: outside the added lines of a staged or
+// diff scan, or allowed inline.
+bool Place(Level& lv, size_t begin, size_t end, findings::Finding& f, std::string_view* line_out) {
+  Position start = lv.Index().At(begin);
+  Position stop = lv.Index().At(end);
+  if (!lv.blob.TouchesAddedLines(start.line, stop.line)) return false;
+  std::string_view line = lv.Index().Line(start.line);
+  std::string_view previous = start.line > 1 ? lv.Index().Line(start.line - 1) : std::string_view();
+  if (findings::InlineAllowed(line, previous)) return false;
+  const Origin& origin = lv.blob.origin();
+  f.path = origin.path;
+  f.blob_id = origin.blob_id;
+  f.git = origin.git;
+  f.location = {start.line, start.column, stop.line, stop.column};
+  // The secret's offset within its line, and a window of the line when it is huge.
+  size_t in_line = begin - lv.Index().LineStart(start.line);
+  size_t window = 0;
+  if (line.size() > kMaxLineBytes) {
+    window = in_line > kMaxLineBytes / 2 ? in_line - kMaxLineBytes / 2 : 0;
+    line = line.substr(window, kMaxLineBytes);
+  }
+  f.line = std::string(line);
+  f.line_secret_begin = static_cast<uint32_t>(std::min(in_line - window, line.size()));
+  f.line_secret_end = static_cast<uint32_t>(std::min(in_line - window + (end - begin), line.size()));
+  *line_out = line;
+  return true;
+}
+
+void Finish(Level& lv, std::string_view line, findings::Finding& f) {
+  if (!lv.context) lv.context = ClassifyFile(lv.blob.origin().path, lv.blob.bytes());
+  ApplyFileContext(*lv.context, line, f);
+  f.fingerprint = findings::Fingerprint(f.rule_id, f.path, f.secret);
+}
+
+void AnalyzeLevel(Level& lv, const std::vector<scan::Match>& matches, size_t region_begin,
+                  size_t region_end, std::vector<Pending>* pending);
+
+// Candidates from the rules' matches.
+void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector<Pending>* pending) {
+  std::string_view data = lv.blob.bytes();
+  const Origin& origin = lv.blob.origin();
   for (size_t mi = 0; mi < matches.size(); ++mi) {
     const scan::Match& m = matches[mi];
-    if (m.rule_index >= rules.rules.size()) continue;
+    if (m.rule_index >= lv.rules.rules.size()) continue;
     if (m.secret_begin > m.secret_end || m.secret_end > data.size() ||
         m.match_begin > m.match_end || m.match_end > data.size()) {
       continue;
     }
-    const rules::Rule& rule = rules.rules[m.rule_index];
+    const rules::Rule& rule = lv.rules.rules[m.rule_index];
     std::string_view secret = data.substr(m.secret_begin, m.secret_end - m.secret_begin);
     std::string_view match = data.substr(m.match_begin, m.match_end - m.match_begin);
 
-    Position start = index.At(m.secret_begin);
-    Position end = index.At(m.secret_end);
-    if (!blob.TouchesAddedLines(start.line, end.line)) continue;
-
-    std::string_view line = index.Line(start.line);
-    std::string_view previous = start.line > 1 ? index.Line(start.line - 1) : std::string_view();
-    if (findings::InlineAllowed(line, previous)) continue;
+    findings::Finding f;
+    std::string_view line;
+    if (!Place(lv, m.secret_begin, m.secret_end, f, &line)) continue;
     if (rule.entropy > 0 && ShannonEntropy(secret) < rule.entropy) continue;
     bool validated = ValidatesStructure(rule.analyzer);
     if (!validated && IsPlaceholder(secret) &&
@@ -114,31 +169,14 @@ size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
     if (!validated && IsReference(secret, line)) continue;
     if (IsNoise(rule, secret, line, origin.path)) continue;
 
-    findings::Finding f;
     f.rule_id = rule.id;
     f.category = rule.category;
     f.description = rule.description;
     f.severity = rule.severity;
     f.message = rule.description;
-    f.path = origin.path;
-    f.blob_id = origin.blob_id;
-    f.git = origin.git;
-    f.location = {start.line, start.column, end.line, end.column};
     f.secret = std::string(secret);
-    // The secret's offset within its line, and a window of the line when it is huge.
-    size_t line_begin = index.LineStart(start.line);
-    size_t in_line = m.secret_begin - line_begin;
-    size_t window = 0;
-    if (line.size() > kMaxLineBytes) {
-      window = in_line > kMaxLineBytes / 2 ? in_line - kMaxLineBytes / 2 : 0;
-      line = line.substr(window, kMaxLineBytes);
-    }
-    f.line = std::string(line);
-    f.line_secret_begin = static_cast<uint32_t>(std::min(in_line - window, line.size()));
-    f.line_secret_end = static_cast<uint32_t>(
-        std::min(in_line - window + secret.size(), line.size()));
 
-    if (options.allowlist != nullptr && options.allowlist->Allowed(f, match, line)) continue;
+    if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, match, line)) continue;
 
     if (!rule.analyzer.empty()) {
       if (AnalyzerFn fn = FindAnalyzer(rule.analyzer)) {
@@ -146,14 +184,110 @@ size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
         if (fn(c) == Verdict::kDrop) continue;
       }
     }
-    if (!context) context = ClassifyFile(origin.path, data);
-    ApplyFileContext(*context, line, f);
-    f.fingerprint = findings::Fingerprint(f.rule_id, f.path, f.secret);
-    pending.push_back(Pending{std::move(f), m.secret_begin, m.secret_end,
-                              m.match_end - m.match_begin, mi});
+    Finish(lv, line, f);
+    pending->push_back(Pending{std::move(f), m.secret_begin, m.secret_end,
+                               m.match_end - m.match_begin, lv.next_order++});
   }
+}
 
-  Dedup(pending);
+// Candidates from the credential-file reader of the blob's path.
+void FromReader(Level& lv, std::vector<Pending>* pending) {
+  std::string_view data = lv.blob.bytes();
+  for (CredentialHit& hit : ReadCredentialFile(lv.blob.origin().path, data)) {
+    if (hit.begin >= hit.end || hit.end > data.size()) continue;
+    findings::Finding f;
+    std::string_view line;
+    if (!Place(lv, hit.begin, hit.end, f, &line)) continue;
+    f.rule_id = std::move(hit.rule_id);
+    f.category = "credential-file";
+    f.description = hit.description;
+    f.message = std::move(hit.description);
+    f.severity = hit.severity;
+    f.secret = std::string(data.substr(hit.begin, hit.end - hit.begin));
+    f.facts = std::move(hit.facts);
+    if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, f.secret, line)) continue;
+    Finish(lv, line, f);
+    pending->push_back(Pending{std::move(f), hit.begin, hit.end, hit.end - hit.begin,
+                               lv.next_order++, Source::kReader});
+  }
+}
+
+// Candidates from encoded spans of data[region_begin, region_end): each span's line, with
+// the span replaced by its decoded text (so `password: <base64>` keeps its key), is scanned
+// and analyzed one level deeper; findings inside the decoded text move to the encoded span.
+// A generic guess about a span that decodes to text is dropped: the decoded text decides.
+void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<Pending>* pending) {
+  std::string_view data = lv.blob.bytes();
+  std::vector<EncodedSpan> spans = FindEncodedSpans(data, region_begin, region_end);
+  if (spans.empty()) return;
+  for (const EncodedSpan& span : spans) {
+    if (span.encoding == Encoding::kPercent) continue;
+    for (Pending& p : *pending) {
+      if (p.source == Source::kRule && p.finding.category == "generic" && p.begin >= span.begin &&
+          p.end <= span.end) {
+        p.dropped = true;
+      }
+    }
+  }
+  std::erase_if(*pending, [](const Pending& p) { return p.dropped; });
+
+  std::vector<scan::Match> matches;  // not the caller's vector: Scan appends
+  for (const EncodedSpan& span : spans) {
+    Position at = lv.Index().At(span.begin);
+    size_t line_begin = lv.Index().LineStart(at.line);
+    size_t line_end = line_begin + lv.Index().Line(at.line).size();
+    if (span.end > line_end) continue;  // spans never cross lines; be safe
+    std::string text;
+    text.reserve(line_end - line_begin + span.decoded.size());
+    text.append(data.substr(line_begin, span.begin - line_begin));
+    size_t inner_begin = text.size();
+    text.append(span.decoded);
+    size_t inner_end = text.size();
+    text.append(data.substr(span.end, line_end - span.end));
+
+    const Origin& origin = lv.blob.origin();
+    Blob decoded(Origin{origin.path, origin.blob_id, origin.git}, std::move(text));
+    matches.clear();
+    if (!lv.options.scanner->Scan(decoded.bytes(), origin.path, &matches).ok()) continue;
+    Level inner{decoded, lv.rules, lv.options, lv.depth + 1, std::nullopt, std::nullopt, 0};
+    std::vector<Pending> found;
+    AnalyzeLevel(inner, matches, inner_begin, inner_end, &found);
+
+    for (Pending& p : found) {
+      if (p.end <= inner_begin || p.begin >= inner_end) continue;  // outside the decoded text
+      findings::Finding& f = p.finding;
+      std::string_view line;
+      if (!Place(lv, span.begin, span.end, f, &line)) continue;
+      if (std::find(f.tags.begin(), f.tags.end(), "decoded") == f.tags.end()) f.tags.push_back("decoded");
+      if (f.facts.contains("encoding")) {
+        f.facts["encoding"] = std::string(EncodingName(span.encoding)) + "+" + f.facts["encoding"].get<std::string>();
+      } else {
+        f.facts["encoding"] = EncodingName(span.encoding);
+      }
+      pending->push_back(Pending{std::move(f), span.begin, span.end, span.end - span.begin,
+                                 lv.next_order++, Source::kDecoded});
+    }
+  }
+}
+
+void AnalyzeLevel(Level& lv, const std::vector<scan::Match>& matches, size_t region_begin,
+                  size_t region_end, std::vector<Pending>* pending) {
+  FromMatches(lv, matches, pending);
+  if (lv.depth == 0) FromReader(lv, pending);
+  if (lv.options.scanner != nullptr && lv.depth < lv.options.max_decode_depth) {
+    FromDecoded(lv, region_begin, region_end, pending);
+  }
+  Dedup(*pending);
+}
+
+}  // namespace
+
+size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
+                   const std::vector<scan::Match>& matches, const AnalyzeOptions& options,
+                   std::vector<findings::Finding>* out) {
+  Level lv{blob, rules, options, 0, std::nullopt, std::nullopt, 0};
+  std::vector<Pending> pending;
+  AnalyzeLevel(lv, matches, 0, blob.bytes().size(), &pending);
   size_t dropped = 0;
   if (pending.size() > options.max_findings_per_blob) {
     dropped = pending.size() - options.max_findings_per_blob;

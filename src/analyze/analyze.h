@@ -19,9 +19,18 @@ struct AnalyzeOptions {
   size_t max_findings_per_blob = 1000;  // bounds output on hostile input; excess is noted
   // Config allowlists, applied per candidate (they may look at the whole match and line).
   const findings::AllowlistFilter* allowlist = nullptr;
+  // Decoders (decode.h): when set, base64/base64url/percent-encoded spans are decoded and
+  // the decoded text is scanned with this Scanner (the caller's own: a Scanner is not
+  // thread-safe; Scan gets a separate match vector) and analyzed like the blob, nested
+  // encodings included up to `max_decode_depth` levels. Findings point at the encoded span.
+  // nullptr (the default): no decoding.
+  scan::Scanner* scanner = nullptr;
+  int max_decode_depth = 2;
 };
 
-// Appends the findings of `matches` (from scanning `blob.bytes()`) to *out.
+// Appends the findings of `matches` (from scanning `blob.bytes()`), of the credential-file
+// reader for the blob's path (credential_files.h) and of its decoded spans (when
+// options.scanner is set) to *out. Call it even when `matches` is empty.
 // Returns the number of candidates dropped because of the per-blob cap.
 size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
                    const std::vector<scan::Match>& matches, const AnalyzeOptions& options,

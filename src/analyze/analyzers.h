@@ -15,5 +15,7 @@ Verdict AnalyzeNpmChecksum(Candidate& c);     // checksum.cpp
 Verdict AnalyzePypiMacaroon(Candidate& c);    // checksum.cpp
 Verdict AnalyzeAgeBech32(Candidate& c);       // checksum.cpp
 Verdict AnalyzeBase64Json(Candidate& c);      // checksum.cpp
+Verdict AnalyzeBasicAuth(Candidate& c);       // basic_auth.cpp
+Verdict AnalyzeBase64Password(Candidate& c);  // basic_auth.cpp
 
 }  // namespace keyhole::analyze

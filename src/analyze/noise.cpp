@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "analyze/wordlike.h"
 #include "core/text.h"
 
 namespace keyhole::analyze {
@@ -137,6 +138,14 @@ bool IsNoise(const rules::Rule& rule, std::string_view secret, std::string_view 
   // hex or UUID value is the secret; a generic rule has no such evidence.
   if (Contains(line, "integrity") && Contains(line, "sha")) return true;
   if (IsUuid(secret)) return true;
+  // `sha256=<digest>` (wheel RECORD files, checksum manifests): a hash, named as one.
+  std::string head = AsciiLower(secret.substr(0, 8));
+  for (std::string_view p : {"sha1=", "sha224=", "sha256=", "sha384=", "sha512=", "md5="}) {
+    if (head.rfind(p, 0) == 0) return true;
+  }
+  // Letters and punctuation in word-shaped runs: an identifier, reference or phrase
+  // (`settings.SECRET_TOKEN`, `HTTPServerToken`), not a generated value.
+  if (IsWordShaped(secret)) return true;
   return LooksLikeDigest(secret, line);
 }
 

@@ -44,6 +44,16 @@ constexpr std::string_view kDocumentationKeys[] = {
     "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
     "SG.xxxxxxxxxxxxxxxxxxxxxx",
     "0123456789abcdef0123456789abcdef",
+    // OAuth examples of RFC 6749 (sections 4.1-5.1) and RFC 5849 (section 1.2), quoted in
+    // every OAuth library's docstrings.
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SplxlOBeZQQYbYS6WxSbIA",
+    "0685bd9184jfhq22",
+    "ad180jjd733klru7",
+    "wOJIO9A2W5mFwDgiDvZbTSMK%2FPY%3D",
+    "kd94hf93k423kf44",
+    "pfkkdhi9sl3r4s00",
 };
 
 // Markers long or punctuated enough that a random token contains them by chance with
@@ -160,7 +170,17 @@ bool IsTemplateSlot(std::string_view s) {
   if (s.size() >= 2 && ((s.front() == '<' && s.back() == '>') ||
                         (s.front() == '[' && s.back() == ']')))
     return true;
-  if (Contains(s, "<") && Contains(s, ">")) return true;
+  // An embedded slot ("sk_<your key>") names something; generated salts (WordPress keys
+  // use the whole printable range) may hold '<' and '>' around arbitrary bytes.
+  for (size_t lt = s.find('<'); lt != std::string_view::npos; lt = s.find('<', lt + 1)) {
+    size_t gt = s.find('>', lt + 1);
+    if (gt == std::string_view::npos) break;
+    std::string_view inside = s.substr(lt + 1, gt - lt - 1);
+    if (!inside.empty() && inside.size() <= 40 &&
+        std::all_of(inside.begin(), inside.end(),
+                    [](char c) { return IsAlnum(c) || c == ' ' || c == '_' || c == '-' || c == '.'; }))
+      return true;
+  }
   return s == "%s" || s == "{}" || s == "{0}" || s == "?";
 }
 

@@ -23,6 +23,8 @@ constexpr Entry kAnalyzers[] = {
     {"pypi-macaroon", &AnalyzePypiMacaroon},
     {"age-bech32", &AnalyzeAgeBech32},
     {"base64-json", &AnalyzeBase64Json},
+    {"basic-auth", &AnalyzeBasicAuth},
+    {"base64-password", &AnalyzeBase64Password},
 };
 
 }  // namespace

@@ -60,7 +60,7 @@ int List(const LoadedRules& loaded, const std::string& format) {
       const rules::Rule& r = loaded.set.rules[i];
       arr.push_back({{"id", r.id}, {"description", r.description}, {"category", r.category},
                      {"severity", SeverityName(r.severity)}, {"gate", GateName((*db)->gate(i))},
-                     {"source", r.source_file}});
+                     {"keywords", r.keywords}, {"source", r.source_file}});
     }
     std::cout << arr.dump(2) << "\n";
     return 0;

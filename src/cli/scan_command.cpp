@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/scan_runner.h"
+#include "core/text.h"
 #include "findings/baseline.h"
 #include "report/reporter.h"
 #include "rules/loader.h"
@@ -59,6 +60,7 @@ int RunScan(const ScanArgs& args) {
   bool to_stdout = args.output.empty() || args.output == "-";
   info.color = UseColor(args.color, to_stdout);
   info.verbose = args.verbose;
+  info.quiet = args.quiet;
 
   Result<std::unique_ptr<std::ostream>> out = OpenOutput(args.output);
   if (!out.ok()) {
@@ -79,11 +81,16 @@ int RunScan(const ScanArgs& args) {
     PrintError(run.status);
     return 2;
   }
-  // Structured formats on stdout carry errors inside; say it on stderr as well so a CI
-  // log shows why the step failed.
+  // Structured formats on stdout carry errors inside, and --quiet text leaves them out;
+  // say it on stderr as well so a CI log shows why the step failed.
   size_t errors = run.stats->error_count();
   if (errors > 0) {
-    if (format != "text" || !to_stdout) {
+    if (format != "text" || !to_stdout || args.quiet) {
+      if (args.quiet) {
+        for (const ScanError& e : run.stats->errors())
+          std::fprintf(stderr, "keyhole: %s: %s\n", EscapeForTerminal(e.path).c_str(),
+                       EscapeForTerminal(e.message).c_str());
+      }
       std::fprintf(stderr, "keyhole: %zu files could not be scanned; the scan is incomplete\n", errors);
     }
     return 2;

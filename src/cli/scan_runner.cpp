@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -20,12 +21,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Draws "scanned N files, X MB (Y MB/s)" on stderr while a long scan runs, when stderr is
-// a terminal. Starts drawing only after a second, so quick scans print nothing.
+// Draws "keyhole: N files, X MB, Y MB/s" on stderr while a long scan runs, when stderr is
+// a terminal. Starts drawing only after a second, so quick scans print nothing. The delay
+// can be changed with KEYHOLE_PROGRESS_DELAY_MS (tests use 0: the line is then drawn once
+// before the scan starts, so its presence does not depend on timing).
 class ProgressLine {
  public:
   ProgressLine(const ScanStats& stats, bool enabled) : stats_(stats) {
-    if (enabled) thread_ = std::thread([this] { Loop(); });
+    if (!enabled) return;
+    start_ = std::chrono::steady_clock::now();
+    if (const char* d = std::getenv("KEYHOLE_PROGRESS_DELAY_MS"); d && *d) {
+      delay_ = std::chrono::milliseconds(std::strtol(d, nullptr, 10));
+    }
+    if (delay_.count() <= 0) Draw();
+    thread_ = std::thread([this] { Loop(); });
   }
   ~ProgressLine() {
     {
@@ -39,21 +48,27 @@ class ProgressLine {
 
  private:
   void Loop() {
-    auto start = std::chrono::steady_clock::now();
     std::unique_lock<std::mutex> lock(mu_);
-    if (cv_.wait_for(lock, std::chrono::seconds(1), [this] { return done_; })) return;
+    if (cv_.wait_for(lock, delay_, [this] { return done_; })) return;
     while (!done_) {
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      double mb = static_cast<double>(stats_.bytes_scanned.load()) / 1e6;
-      std::fprintf(stderr, "\r\033[Kkeyhole: %llu files, %.1f MB, %.1f MB/s",
-                   static_cast<unsigned long long>(stats_.files_scanned.load()), mb, secs > 0 ? mb / secs : 0.0);
-      std::fflush(stderr);
-      drawn_ = true;
+      Draw();
       cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; });
     }
   }
 
+  void Draw() {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    double mb = static_cast<double>(stats_.bytes_scanned.load()) / 1e6;
+    std::fprintf(stderr, "\r\033[Kkeyhole: %llu files, %.1f MB, %.1f MB/s",
+                 static_cast<unsigned long long>(stats_.files_scanned.load()), mb,
+                 secs > 0 ? mb / secs : 0.0);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+
   const ScanStats& stats_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::milliseconds delay_{1000};  // quick scans finish before this and draw nothing
   std::mutex mu_;
   std::condition_variable cv_;
   bool done_ = false;

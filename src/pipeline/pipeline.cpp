@@ -46,8 +46,11 @@ Status Run(source::Source& src, const scan::RuleDatabase& db,
         stats.AddError(path, s.ToString());
         return;
       }
-      if (w.matches.empty()) return;
-      size_t dropped = analyze::AnalyzeBlob(blob, db.rules(), w.matches, analyze_options, &w.findings);
+      // No early return on zero matches: credential-file readers and decoded spans may
+      // still find something. The worker's own Scanner scans the decoded text.
+      analyze::AnalyzeOptions worker_options = analyze_options;
+      worker_options.scanner = w.scanner.get();
+      size_t dropped = analyze::AnalyzeBlob(blob, db.rules(), w.matches, worker_options, &w.findings);
       if (dropped > 0) {
         stats.AddNote(path + ": " + std::to_string(dropped) +
                       " more findings not reported (per-file cap " +

@@ -23,6 +23,7 @@ std::vector<findings::Finding> ExampleChecker::Scan(const std::string& text, con
   if (!scanner_->Scan(text, path, &matches).ok()) return out;
   analyze::AnalyzeOptions options;
   options.allowlist = filter_.get();
+  options.scanner = scanner_.get();  // decode encoded spans, as a scan does
   Blob blob(Origin{path, "", std::nullopt}, text);
   analyze::AnalyzeBlob(blob, db_->rules(), matches, options, &out);
   analyze::CrossAnalyze(out);

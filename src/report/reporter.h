@@ -28,6 +28,7 @@ struct RunInfo {
   bool show_secrets = false;
   bool color = false;  // text only
   bool verbose = false;
+  bool quiet = false;  // text only: the findings, no summary, errors or notes
 };
 
 class Reporter {

@@ -127,6 +127,15 @@ void WriteFinding(const findings::Finding& f, const RunInfo& info, const Style& 
   }
 }
 
+// "512 bytes", "12.3 KB", "1.2 MB": small scans should not read "0.0 MB".
+std::string HumanBytes(uint64_t n) {
+  if (n < 1000) return Plural(n, "byte", "bytes");
+  if (n < 1000 * 1000) return Fixed(static_cast<double>(n) / 1e3, 1) + " KB";
+  return Fixed(static_cast<double>(n) / 1e6, 1) + " MB";
+}
+
+// One line: what was found, in how much, how fast. Skips and errors are always counted
+// when there are any (a skipped file may hide a secret); --verbose breaks the skips down.
 void WriteSummary(const std::vector<findings::Finding>& findings, const RunInfo& info,
                   const Style& style, std::ostream& out) {
   static const ScanStats kEmpty;
@@ -134,19 +143,25 @@ void WriteSummary(const std::vector<findings::Finding>& findings, const RunInfo&
   const uint64_t files = st.files_scanned.load();
   const std::vector<ScanError> errors = st.errors();
 
-  const std::string mb = Fixed(static_cast<double>(st.bytes_scanned.load()) / 1e6, 1) + " MB";
-  std::string tail = " in " + Fixed(info.seconds, 2) +
-                     " s; skipped: " + std::to_string(st.skipped_binary.load()) + " binary, " +
-                     std::to_string(st.skipped_too_large.load()) + " too large, " +
-                     std::to_string(st.skipped_ignored.load()) + " ignored";
-  if (uint64_t n = st.skipped_symlinks.load()) tail += ", " + Plural(n, "symlink", "symlinks");
+  const std::string size = HumanBytes(st.bytes_scanned.load());
+  std::string tail = " in " + Fixed(info.seconds, 2) + " s";
+  const uint64_t skipped = st.skipped_binary.load() + st.skipped_too_large.load() +
+                           st.skipped_ignored.load() + st.skipped_symlinks.load();
+  if (info.verbose) {
+    tail += "; skipped: " + std::to_string(st.skipped_binary.load()) + " binary, " +
+            std::to_string(st.skipped_too_large.load()) + " too large, " +
+            std::to_string(st.skipped_ignored.load()) + " ignored";
+    if (uint64_t n = st.skipped_symlinks.load()) tail += ", " + Plural(n, "symlink", "symlinks");
+  } else if (skipped > 0) {
+    tail += "; " + std::to_string(skipped) + " skipped (--verbose for details)";
+  }
   if (uint64_t n = st.missing_objects.load())
     tail += "; " + Plural(n, "missing object", "missing objects");
-  tail += "; " + Plural(errors.size(), "error", "errors");
+  if (info.verbose || !errors.empty()) tail += "; " + Plural(errors.size(), "error", "errors");
 
   if (findings.empty()) {
     out << style("32", "No secrets found in " + Plural(files, "file", "files") + ".") << " Scanned "
-        << mb << tail << '\n';
+        << size << tail << '\n';
   } else {
     auto counts = CountBySeverity(findings);
     std::string by;
@@ -157,7 +172,7 @@ void WriteSummary(const std::vector<findings::Finding>& findings, const RunInfo&
       by += (by.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(SeverityName(s));
     }
     out << style("1", Plural(findings.size(), "finding", "findings")) << " (" << by << ") in "
-        << Plural(files, "file", "files") << " (" << mb << ")" << tail << '\n';
+        << Plural(files, "file", "files") << " (" << size << ")" << tail << '\n';
   }
   for (const ScanError& e : errors) {
     out << style("31", "error: ")
@@ -179,6 +194,10 @@ Status TextReporter::Write(const std::vector<findings::Finding>& findings, const
       current = &f.path;
     }
     WriteFinding(f, info, style, out);
+  }
+  if (info.quiet) {
+    out.flush();
+    return StreamStatus(out, "text");
   }
   if (current) out << '\n';
   WriteSummary(findings, info, style, out);

@@ -1,7 +1,10 @@
 #include "scan/regex_analysis.h"
 
 #include <cctype>
+#include <algorithm>
+#include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace keyhole::scan::internal {
 namespace {
@@ -32,18 +35,83 @@ size_t SkipClass(std::string_view re, size_t i) {
 // Walks one pattern, recording the longest run of literal bytes that every match contains.
 class LiteralFinder {
  public:
-  explicit LiteralFinder(std::string_view re) : re_(re) {}
+  explicit LiteralFinder(std::string_view re, bool caseless = false)
+      : re_(re), start_caseless_(caseless) {}
 
   std::optional<RequiredLiteral> Run() {
-    Sequence(/*required=*/true, /*caseless=*/false);
-    if (!ok_ || i_ != re_.size() || best_.bytes.empty()) return std::nullopt;
-    bool has_letter = false;
-    for (char c : best_.bytes) has_letter |= std::isalpha(static_cast<unsigned char>(c)) != 0;
-    if (!has_letter) best_.caseless = false;
-    return best_;
+    if (!Parse() || best_.bytes.empty()) return std::nullopt;
+    return Normalized(best_);
+  }
+
+  // The strongest set of literals one of which every match contains: a single literal, or
+  // one per branch of a required alternation, whichever has the longer shortest member.
+  std::vector<RequiredLiteral> RunSet() {
+    if (!Parse()) return {};
+    if (best_set_strength_ > best_.bytes.size()) return best_set_;
+    if (best_.bytes.empty()) return {};
+    return {Normalized(best_)};
   }
 
  private:
+  bool Parse() {
+    if (!parsed_) {
+      parsed_ = true;
+      if (HasTopLevelAlternation()) Branches(0, re_.size(), start_caseless_);
+      Sequence(/*required=*/true, start_caseless_);
+    }
+    return ok_ && i_ == re_.size();
+  }
+
+  static RequiredLiteral Normalized(RequiredLiteral lit) {
+    bool has_letter = false;
+    for (char c : lit.bytes) has_letter |= std::isalpha(static_cast<unsigned char>(c)) != 0;
+    if (!has_letter) lit.caseless = false;
+    return lit;
+  }
+
+  // [begin, end) is a required sequence with top-level '|': if every branch has a literal
+  // set, their union is a set every match contains.
+  void Branches(size_t begin, size_t end, bool caseless) {
+    std::vector<RequiredLiteral> set;
+    size_t strength = SIZE_MAX;
+    size_t branch = begin;
+    int depth = 0;
+    for (size_t j = begin; j <= end;) {
+      if (j == end || (re_[j] == '|' && depth == 0)) {
+        std::vector<RequiredLiteral> sub =
+            LiteralFinder(re_.substr(branch, j - branch), caseless).RunSet();
+        if (sub.empty()) return;
+        for (RequiredLiteral& lit : sub) {
+          strength = std::min(strength, lit.bytes.size());
+          set.push_back(std::move(lit));
+        }
+        branch = ++j;
+        continue;
+      }
+      const char c = re_[j];
+      if (c == '\\') {
+        if (j + 1 < end && re_[j + 1] == 'Q') {
+          size_t e = re_.find("\\E", j + 2);
+          j = e == std::string_view::npos ? end : e + 2;
+        } else {
+          j += 2;
+        }
+        continue;
+      }
+      if (c == '[') {
+        j = SkipClass(re_, j);
+        continue;
+      }
+      if (c == '(') ++depth;
+      if (c == ')') --depth;
+      ++j;
+    }
+    if (!set.empty() && strength > best_set_strength_) {
+      best_set_ = std::move(set);
+      best_set_strength_ = strength;
+    }
+  }
+
   // Whether the sequence starting at i_ (up to its closing ')') has a top-level '|'.
   bool HasTopLevelAlternation() const {
     int depth = 0;
@@ -249,6 +317,9 @@ class LiteralFinder {
     int max;
     int min = Quantifier(end, &next, &max);
     i_ = j;
+    if (required && min > 0 && end > j && HasTopLevelAlternation()) {
+      Branches(j, end - 1, inner_caseless);
+    }
     Sequence(required && min > 0, inner_caseless);
     if (i_ >= re_.size() || re_[i_] != ')') {
       ok_ = false;
@@ -314,6 +385,10 @@ class LiteralFinder {
   }
 
   std::string_view re_;
+  bool start_caseless_ = false;
+  bool parsed_ = false;
+  std::vector<RequiredLiteral> best_set_;
+  size_t best_set_strength_ = 0;
   size_t i_ = 0;
   bool ok_ = true;
   std::string run_;
@@ -327,7 +402,31 @@ std::optional<RequiredLiteral> ExtractRequiredLiteral(std::string_view regex) {
   return LiteralFinder(regex).Run();
 }
 
-bool IsMultiLine(std::string_view regex) {
+std::vector<RequiredLiteral> ExtractRequiredLiteralSet(std::string_view regex) {
+  return LiteralFinder(regex).RunSet();
+}
+
+bool IsMultiLine(std::string_view pattern) {
+  // A newline named inside a negated class ([^"'\r\n]) keeps a match on its line: that
+  // says "single-line", so negated classes are left out of the checks below.
+  std::string kept;
+  for (size_t i = 0; i < pattern.size();) {
+    if (pattern[i] == '\\') {
+      kept.append(pattern.substr(i, 2));
+      i += 2;
+    } else if (pattern[i] == '[') {
+      const size_t end = SkipClass(pattern, i);
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') {
+        kept += '.';
+      } else {
+        kept.append(pattern.substr(i, end - i));
+      }
+      i = end;
+    } else {
+      kept += pattern[i++];
+    }
+  }
+  const std::string_view regex = kept;
   if (regex.find('\n') != std::string_view::npos) return true;
   for (std::string_view s : {"\\n", "\\r", "\\x0a", "\\x0A", "\\x0d", "\\x0D", "[\\s\\S]",
                              "[\\S\\s]", "[\\w\\W]", "[\\W\\w]", "[\\d\\D]", "[\\D\\d]",

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace keyhole::scan::internal {
 
@@ -18,6 +19,12 @@ struct RequiredLiteral {
 // The longest literal run that every match of `regex` must contain, or nullopt when none can
 // be proven (alternation around it, optional quantifier, syntax not understood, ...).
 std::optional<RequiredLiteral> ExtractRequiredLiteral(std::string_view regex);
+
+// A set of literals one of which every match of `regex` contains, chosen to make the
+// shortest member as long as possible: the required literal alone, or one literal per branch
+// of a required alternation (`(?:AKIA|ASIA)`, `(?:pat|sat)\.`), recursively. Empty when
+// none can be proven.
+std::vector<RequiredLiteral> ExtractRequiredLiteralSet(std::string_view regex);
 
 // True when matches of `regex` may span lines: it names a newline (`\n`, `\r`), sets the
 // `s` flag, uses a complementary class such as `[\s\S]`, or is a PEM-style block.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "core/text.h"
 #include "scan/database_impl.h"
@@ -19,8 +20,11 @@ RE2::Options MatchOptions() {
 
 namespace {
 
-// A literal of fewer bytes hits too often to be worth gating on (the brief's threshold).
+// A literal of fewer bytes hits too often to be worth gating on by itself.
 constexpr size_t kMinAnchorLength = 3;
+// With the whole regex in libhs (which then reports only its real matches), two bytes are
+// enough: `\bSK[0-9a-fA-F]{32}\b` is selective although "SK" alone is not.
+constexpr size_t kMinRegexAnchorLength = 2;
 
 struct Pattern {
   std::string expression;
@@ -160,13 +164,22 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
       impl.gates[i] = Gate::kPathOnly;
       continue;
     }
-    auto literal = internal::ExtractRequiredLiteral(rule.regex);
-    if (literal && literal->bytes.size() >= kMinAnchorLength) {
-      impl.gates[i] = Gate::kRegex;
+    const std::vector<internal::RequiredLiteral> literals =
+        internal::ExtractRequiredLiteralSet(rule.regex);
+    size_t strength = literals.empty() ? 0 : SIZE_MAX;
+    for (const auto& lit : literals) strength = std::min(strength, lit.bytes.size());
+    std::optional<Pattern> regex_pattern;
+    if (strength >= kMinRegexAnchorLength) {
       Pattern p;
       p.rules = {r};
-      p.fallback_expression = internal::EscapeForHs(literal->bytes);
-      p.fallback_flags = literal->caseless ? HS_FLAG_CASELESS : 0;
+      bool any_caseless = false;
+      for (const auto& lit : literals) {
+        if (!p.fallback_expression.empty()) p.fallback_expression += '|';
+        p.fallback_expression += internal::EscapeForHs(lit.bytes);
+        any_caseless |= lit.caseless;
+      }
+      if (literals.size() > 1) p.fallback_expression = "(?:" + p.fallback_expression + ")";
+      p.fallback_flags = any_caseless ? HS_FLAG_CASELESS : 0;  // a superset is fine
       unsigned flags = HS_FLAG_PREFILTER;
       std::string expression(StripLeadingFlags(rule.regex, &flags));
       // libhs and RE2-on-a-line disagree about ^ and $ at "\r" line ends; dropping the
@@ -189,12 +202,18 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
         p.expression = std::move(expression);
         p.flags = flags;
         p.regex_rule = static_cast<int>(i);
-      } else {
+        regex_pattern = std::move(p);
+      } else if (strength >= kMinAnchorLength) {
         if (hs_form && !byte_semantics_differ) ++impl.hs_fallbacks;
         p.expression = p.fallback_expression;
         p.flags = p.fallback_flags;
+        regex_pattern = std::move(p);
       }
-      patterns.push_back(std::move(p));
+      // else: a two-byte literal alone would gate far too often; keywords do better.
+    }
+    if (regex_pattern) {
+      impl.gates[i] = Gate::kRegex;
+      patterns.push_back(std::move(*regex_pattern));
     } else if (!impl.keywords[i].empty()) {
       impl.gates[i] = Gate::kKeyword;
       for (const std::string& k : impl.keywords[i]) {

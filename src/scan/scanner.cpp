@@ -200,8 +200,12 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
         // truncated block runs into the next one (the equivalence test builds such input).
         if (regions[r].empty()) regions[r].push_back({r, 0, n, 0, n});
       } else if (long_line) {
-        regions[r].push_back({r, ls, le, std::max(ls, q > kLineWindow ? q - kLineWindow : 0),
-                           std::min(le, q + kLineWindow + 1)});
+        // A regex hit ends where its match ends; a keyword may lie up to kKeywordReach
+        // from either end of the match it vouches for.
+        const size_t reach =
+            db.gates[r] == Gate::kKeyword ? kLineWindow + kKeywordReach : kLineWindow;
+        regions[r].push_back({r, ls, le, std::max(ls, q > reach ? q - reach : 0),
+                              std::min(le, q + reach + 1)});
       } else {
         regions[r].push_back({r, ls, le, ls, le});
       }

@@ -42,9 +42,7 @@ inline std::vector<findings::Finding> AnalyzeText(const std::string& text, const
   }();
   if (options.allowlist == nullptr) options.allowlist = filter;
   static const scan::RuleDatabase* db = [] {
-    scan::DatabaseOptions o;
-    o.use_cache = false;
-    auto built = scan::RuleDatabase::Build(Defaults(), o);
+    auto built = scan::RuleDatabase::Build(Defaults());
     EXPECT_TRUE(built.ok()) << built.status().ToString();
     return built.ok() ? std::move(built).value().release() : nullptr;
   }();

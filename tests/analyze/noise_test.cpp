@@ -28,6 +28,25 @@ TEST(IsNoise, GenericHexDigestsAndUuidsAreNoise) {
   EXPECT_TRUE(IsNoise(generic, short_commit, "secret commit " + short_commit, "a.txt"));
 }
 
+TEST(IsNoise, GenericNamedDigestIsNoise) {
+  // A wheel RECORD line: `auth.py` is the name, `sha256=<digest>` the value.
+  rules::Rule generic = MakeRule("generic", {"auth"});
+  std::string v = "sha256=" + RandomAlnum(5, 43);
+  EXPECT_TRUE(IsNoise(generic, v, "pkg/auth.py," + v + ",2158", "pkg.dist-info/RECORD"));
+}
+
+TEST(IsNoise, GenericIdentifierValueIsNoise) {
+  rules::Rule generic = MakeRule("generic", {"token"});
+  EXPECT_TRUE(IsNoise(generic, "TKTokenDriverConfiguration",
+                      "TOKENS = {'TKTokenDriverConfiguration', 'TKTokenKeyAlgorithm'}", "a.py"));
+}
+
+TEST(IsNoise, GenericRandomLettersAreNotNoise) {
+  rules::Rule generic = MakeRule("generic", {"key"});
+  EXPECT_FALSE(IsNoise(generic, "OHXGaQZ_UVqMmedZMHYLoQWe", "access_key: OHXGaQZ_UVqMmedZMHYLoQWe",
+                       "values.yaml"));
+}
+
 TEST(IsNoise, GenericRandomSecretIsNotNoise) {
   rules::Rule generic = MakeRule("generic", {"secret"});
   std::string s = RandomAlnum(3, 32);

@@ -31,6 +31,11 @@ TEST(IsPlaceholder, RecognisesDocumentationKeys) {
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="));
 }
 
+TEST(IsPlaceholder, RecognisesOAuthRfcExampleTokens) {
+  EXPECT_TRUE(IsPlaceholder("2YotnFZFEjr1zCsicMWpAA"));  // RFC 6749 access token
+  EXPECT_TRUE(IsPlaceholder("ad180jjd733klru7"));        // RFC 5849 token
+}
+
 TEST(IsPlaceholder, KeepsRandomSecrets) {
   for (unsigned seed = 1; seed <= 300; ++seed) {
     EXPECT_FALSE(IsPlaceholder(FakeGithubToken(seed))) << FakeGithubToken(seed);
@@ -48,6 +53,15 @@ TEST(IsPlaceholder, KeepsRandomSecretsContainingShortMarkerWords) {
                         "rk_test_9zVq2Lm8NpKeyX4cR7tB1wY6", "hf_AbcTokenXyzqwPLmnbVCxzlkJHgfdsaPOIuy"}) {
     EXPECT_FALSE(IsPlaceholder(s)) << s;
   }
+}
+
+TEST(IsPlaceholder, KeepsGeneratedSaltsWithAngleBrackets) {
+  // WordPress keys and salts use the whole printable range: '<' ... '>' around random bytes
+  // is not a template slot; "<your key>" inside a value still is.
+  EXPECT_FALSE(IsPlaceholder("e7d-6HH}Vs+_CC-[UEZ7auaJ0U><A7h5Cjei0@H+*4rifm7KfDvR+>!3_N(Up7hK"));
+  EXPECT_FALSE(IsPlaceholder("u<6#g <ccmwE$5vyGzL6e<3(?-i<)kpvF5oXE!N%DV#-N/ySn4BQ1a{sP1>BLPKC"));
+  EXPECT_TRUE(IsPlaceholder("sk_live_<your key>"));
+  EXPECT_TRUE(IsPlaceholder("Bearer <ACCESS_TOKEN>"));
 }
 
 TEST(IsPlaceholder, KeepsFormatsWithAFixedRunOfOneCharacter) {

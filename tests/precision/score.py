@@ -30,9 +30,9 @@ import sys
 
 ALL_CATEGORIES = ["jwt", "signing-key", "private-key", "provider", "database", "frontend", "generic",
                   "encoded", "credential-file", "http-bearer"]
-# Categories the engine implements today (issue 4/5). The issue-9 categories (encoded,
-# credential-file, http-bearer) are scored and printed, but floored only when listed.
-DEFAULT_FLOOR_CATEGORIES = ["jwt", "signing-key", "private-key", "provider", "database", "frontend", "generic"]
+# Categories the floor applies to by default: all of them (issue 9 added encoded,
+# credential-file and http-bearer).
+DEFAULT_FLOOR_CATEGORIES = list(ALL_CATEGORIES)
 
 
 class InputError(Exception):

@@ -29,9 +29,7 @@ TEST(TextReport, NoFindingsSaysSo) {
   clean.files_scanned = 1;
   s->info.stats = &clean;
   EXPECT_EQ(Write({}, s->info),
-            "No secrets found in 1 file. Scanned 0.0 MB in 0.00 s; skipped: 0 binary, 0 too large, "
-            "0 ignored; "
-            "0 errors\n");
+            "No secrets found in 1 file. Scanned 0 bytes in 0.00 s\n");
 }
 
 TEST(TextReport, ColourOnlyWhenAsked) {
@@ -95,17 +93,47 @@ TEST(TextReport, ShowsHintGitFactsAndRelated) {
             std::string::npos);
 }
 
-TEST(TextReport, SummaryCountsSeveritiesErrorsAndNotes) {
+TEST(TextReport, SummaryCountsSeveritiesSkipsErrorsAndNotes) {
   auto s = sample::MakeSample();
   s->info.seconds = 1.5;
   auto lines = Lines(Write(s->findings, s->info));
   ASSERT_GE(lines.size(), 3u);
   EXPECT_EQ(lines[lines.size() - 3],
             "6 findings (2 critical, 2 high, 1 medium, 1 info) in 42 files (1.2 MB) in 1.50 s; "
-            "skipped: 3 binary, "
-            "1 too large, 5 ignored; 1 error");
+            "9 skipped (--verbose for details); 1 error");
   EXPECT_EQ(lines[lines.size() - 2], "error: vendor/blob.dat: permission denied");
   EXPECT_EQ(lines[lines.size() - 1], "note: shallow clone: history is incomplete");
+}
+
+TEST(TextReport, VerboseBreaksDownSkippedFiles) {
+  auto s = sample::MakeSample();
+  s->info.seconds = 1.5;
+  s->info.verbose = true;
+  auto lines = Lines(Write(s->findings, s->info));
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines[lines.size() - 3],
+            "6 findings (2 critical, 2 high, 1 medium, 1 info) in 42 files (1.2 MB) in 1.50 s; "
+            "skipped: 3 binary, 1 too large, 5 ignored; 1 error");
+}
+
+TEST(TextReport, SmallScansCountKilobytes) {
+  auto s = sample::MakeSample();
+  ScanStats clean;
+  clean.files_scanned = 3;
+  clean.bytes_scanned = 12345;
+  s->info.stats = &clean;
+  EXPECT_EQ(Write({}, s->info), "No secrets found in 3 files. Scanned 12.3 KB in 0.00 s\n");
+}
+
+TEST(TextReport, QuietPrintsFindingsOnly) {
+  auto s = sample::MakeSample();
+  s->info.quiet = true;
+  std::string out = Write(s->findings, s->info);
+  EXPECT_NE(out.find(s->findings[0].rule_id), std::string::npos) << out;
+  EXPECT_EQ(out.find("findings ("), std::string::npos) << out;
+  EXPECT_EQ(out.find("note: "), std::string::npos) << out;
+  EXPECT_EQ(out.find("error: "), std::string::npos) << out;
+  EXPECT_NE(out.substr(out.size() - 2), "\n\n") << "no trailing blank line";
 }
 
 TEST(TextReport, VerboseShowsFacts) {

@@ -22,9 +22,7 @@ const rules::RuleSet& Defaults() {
 
 ExampleChecker& Checker() {
   static ExampleChecker* checker = [] {
-    scan::DatabaseOptions o;
-    o.use_cache = false;
-    Result<std::unique_ptr<ExampleChecker>> c = ExampleChecker::Create(Defaults(), o);
+    Result<std::unique_ptr<ExampleChecker>> c = ExampleChecker::Create(Defaults());
     return c.ok() ? std::move(c).value().release() : nullptr;
   }();
   return *checker;

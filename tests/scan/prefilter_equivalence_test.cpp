@@ -33,6 +33,8 @@ rules::RuleSet MixedRules() {
   set.rules.push_back(env);
   set.rules.push_back(MakeRule(
       "jwt", R"(\b(ey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*))", {"eyj"}));
+  // No literal at all: gated by its keyword.
+  set.rules.push_back(MakeRule("hex39-near-key", R"(\b([0-9a-f]{39})\b)", {"key"}));
   return set;
 }
 
@@ -160,8 +162,17 @@ TEST(PrefilterEquivalenceTest, GatesMixAllKinds) {
   EXPECT_GT(s.regex, 0u);
   EXPECT_GT(s.keyword, 0u);
   EXPECT_GT(s.always, 0u);
-  EXPECT_EQ(db->gate(1), Gate::kKeyword);
-  EXPECT_EQ(db->gate(4), Gate::kAlways);
+  EXPECT_EQ(db->gate(1), Gate::kRegex);    // (?:AKIA|ASIA): one literal per branch
+  EXPECT_EQ(db->gate(4), Gate::kAlways);   // no literal, no keyword
+  EXPECT_EQ(db->gate(8), Gate::kKeyword);  // no literal, a keyword
+}
+
+TEST(PrefilterEquivalenceTest, TwoByteLiteralEntersLibhsWithItsRegex) {
+  rules::RuleSet set;
+  set.rules.push_back(MakeRule("twilio-like", R"(\b(SK[0-9a-fA-F]{32})\b)", {"sk"}));
+  auto db = BuildOrDie(set);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(db->gate(0), Gate::kRegex);
 }
 
 }  // namespace

@@ -37,6 +37,35 @@ TEST(RegexAnalysisTest, AlternationIsNotRequired) {
   EXPECT_EQ(LiteralOf(R"((?:a|b)_token_[0-9]+)"), "_token_");
 }
 
+std::string SetOf(std::string_view regex) {
+  std::string out;
+  for (const RequiredLiteral& lit : ExtractRequiredLiteralSet(regex)) {
+    out += (out.empty() ? "" : ",") + lit.bytes + (lit.caseless ? "/i" : "");
+  }
+  return out.empty() ? "<none>" : out;
+}
+
+TEST(RegexAnalysisTest, RequiredAlternationGivesOneLiteralPerBranch) {
+  EXPECT_EQ(SetOf(R"(\b((?:AKIA|ASIA|ABIA)[A-Z2-7]{16})\b)"), "AKIA,ASIA,ABIA");
+  EXPECT_EQ(SetOf(R"(abcd|efgh)"), "abcd,efgh");
+  EXPECT_EQ(SetOf(R"((?i)(?:oci|oracle)[a-z_]{0,20}token)"), "token/i");
+}
+
+TEST(RegexAnalysisTest, BranchesRecurseIntoNestedGroups) {
+  EXPECT_EQ(SetOf(R"(\b((?:fo1_[A-Z]{4}|fm[12][ar]?_[A-Z]+)))"), "fo1_,fm");
+  EXPECT_EQ(SetOf(R"((?:pat|sat)\.[A-Za-z0-9]{22})"), "pat,sat");
+}
+
+TEST(RegexAnalysisTest, SetIsEmptyWhenABranchHasNoLiteral) {
+  EXPECT_EQ(SetOf(R"((?:AKIA|[A-Z]{4})[0-9]{8})"), "<none>");
+  EXPECT_EQ(SetOf(R"((?:abc|)[0-9]{8})"), "<none>");
+  EXPECT_EQ(SetOf(R"((?:abc|def)?[0-9]{8})"), "<none>");
+}
+
+TEST(RegexAnalysisTest, LongerSingleLiteralBeatsAWeakSet) {
+  EXPECT_EQ(SetOf(R"((?:ab|cd)_secret_token_[0-9]+)"), "_secret_token_");
+}
+
 TEST(RegexAnalysisTest, OptionalCharactersBreakTheRun) {
   EXPECT_EQ(LiteralOf(R"(abc?defg)"), "defg");
   EXPECT_EQ(LiteralOf(R"(ab(?:cd)?e)"), "ab");
@@ -63,6 +92,16 @@ TEST(RegexAnalysisTest, MultiLineDetection) {
   EXPECT_TRUE(IsMultiLine(R"((?is)begin.*end)"));
   EXPECT_TRUE(IsMultiLine(R"(a\nb)"));
   EXPECT_FALSE(IsMultiLine(R"((?i)secret\s*=\s*"[^"]+")"));
+}
+
+TEST(RegexAnalysisTest, NewlineInNegatedClassKeepsRuleOnItsLine) {
+  EXPECT_FALSE(IsMultiLine(R"re(secret\s*=\s*"([^"'\r\n]{3,200})")re"));
+  EXPECT_FALSE(IsMultiLine(R"re(host=[^;'"\n]*?pwd=)re"));
+}
+
+TEST(RegexAnalysisTest, NewlineInPositiveClassIsMultiLine) {
+  EXPECT_TRUE(IsMultiLine(R"(key[\r\n]+value)"));
+  EXPECT_TRUE(IsMultiLine(R"([^a]\nb)"));
 }
 
 TEST(RegexAnalysisTest, BoundaryAssertionsOutsideClassesOnly) {

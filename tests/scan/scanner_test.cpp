@@ -149,7 +149,7 @@ TEST(ScannerTest, CrlfAndLoneCrEndLines) {
 TEST(ScannerTest, HugeSingleLineWithScatteredHits) {
   rules::RuleSet set = GithubRules();
   set.rules.push_back(
-      MakeRule("generic-api-key", R"re([a-z]+:"([A-Za-z0-9]{20,40})")re", {"apikey"}));
+      MakeRule("generic-api-key", R"re([a-z]+[:=]"([A-Za-z0-9]{20,40})")re", {"apikey"}));
   auto db = BuildOrDie(set);
   EXPECT_EQ(db->gate(1), Gate::kKeyword);
   const std::string filler = "function(a,b){return a+b};var x=\"abcdefgh\";";
@@ -241,7 +241,7 @@ TEST(RuleDatabaseTest, GatesAccountForEveryRule) {
   rules::RuleSet set;
   set.rules.push_back(MakeRule("anchored", R"(ghp_[0-9A-Za-z]{36})"));
   set.rules.push_back(MakeRule("anchored-bol", R"(^AKIA[A-Z2-7]{16})"));
-  set.rules.push_back(MakeRule("keyword", R"((?i)(?:key|pwd)\s*=\s*(\S{12,}))", {"key", "pwd"}));
+  set.rules.push_back(MakeRule("keyword", R"((?i)[a-z]{2,8}\s*=\s*(\S{12,}))", {"key", "pwd"}));
   set.rules.push_back(MakeRule("always", R"([0-9a-f]{40})"));
   rules::Rule path_only = MakeRule("path-only", "");
   path_only.path = R"(\.pem$)";
