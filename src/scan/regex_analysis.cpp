@@ -114,35 +114,18 @@ class LiteralFinder {
 
   // Whether the sequence starting at i_ (up to its closing ')') has a top-level '|'.
   bool HasTopLevelAlternation() const {
-    int depth = 0;
-    for (size_t j = i_; j < re_.size();) {
-      char c = re_[j];
-      if (c == '\\') {
-        if (j + 1 < re_.size() && re_[j + 1] == 'Q') {
-          size_t end = re_.find("\\E", j + 2);
-          j = end == std::string_view::npos ? re_.size() : end + 2;
-        } else {
-          j += 2;
-        }
-        continue;
-      }
-      if (c == '[') {
-        j = SkipClass(re_, j);
-        continue;
-      }
-      if (c == '(') ++depth;
-      if (c == ')') {
-        if (depth == 0) return false;
-        --depth;
-      }
-      if (c == '|' && depth == 0) return true;
-      ++j;
-    }
-    return false;
+    bool alternation = false;
+    WalkGroup(i_, &alternation);
+    return alternation;
   }
 
   // Index just after the ')' closing the group whose content starts at `j`.
-  size_t GroupEnd(size_t j) const {
+  size_t GroupEnd(size_t j) const { return WalkGroup(j, nullptr); }
+
+  // Walks the group content starting at `j` to just after its closing ')' (or the end of
+  // the pattern), skipping escapes, \Q...\E and classes; sets *alternation if a '|' occurs
+  // at the group's top level.
+  size_t WalkGroup(size_t j, bool* alternation) const {
     int depth = 0;
     while (j < re_.size()) {
       char c = re_[j];
@@ -164,6 +147,7 @@ class LiteralFinder {
         if (depth == 0) return j + 1;
         --depth;
       }
+      if (c == '|' && depth == 0 && alternation != nullptr) *alternation = true;
       ++j;
     }
     return re_.size();
