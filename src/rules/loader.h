@@ -31,7 +31,8 @@ Result<Config> LoadConfigFile(const std::filesystem::path& path);
 Result<RuleSet> DefaultRules();
 
 // Default rules (when config.use_default) minus disabled ones, plus the config's rules
-// (a config rule with a default rule's id replaces it) and allowlists.
+// (a config rule with a default rule's id replaces it) and allowlists. The result is
+// validated (as Validate() would): the defaults when they are parsed, the config's rules here.
 Result<RuleSet> Resolve(const Config* config);
 
 // Checks a whole rule set: every regex compiles with RE2, ids are unique and non-empty,
