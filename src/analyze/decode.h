@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,7 +20,8 @@ std::string_view EncodingName(Encoding e);
 
 // Bounds that keep hostile input cheap. Defaults:
 //   min_span (16)             shorter runs are words and identifiers; base64("user:pw1") is 12,
-//                             so basic-auth values rely on their own rule, not on this
+//                             so basic-auth values rely on their own rule, not on this.
+//                             Values below 16 act as 16 (the block filter looks for 16)
 //   max_span (64 KiB)         a base64 PEM key or dockerconfigjson is a few KiB at most
 //   max_spans (64)            decoded spans returned per call (per blob and depth)
 //   max_candidates (4096)     runs looked at per call, text or not (minified bundles)

@@ -53,6 +53,21 @@ TEST(FindEncodedSpans, FindsBase64OfTextWithItsOffsets) {
   EXPECT_EQ(spans[0].decoded, "postgres://app:Q7v2Lk9xRt4mWz@db.acme.internal/app");
 }
 
+TEST(FindEncodedSpans, FindsRunsAtEveryAlignment) {
+  // Runs are found by probing every min_span-th byte: a run must be found wherever it
+  // starts, padding included ("cHJvZHVjdGlvbg==" is 14 alphabet bytes and 2 of padding).
+  for (const std::string& plain :
+       {std::string("production"), std::string("a longer line of plain text")}) {
+    for (size_t shift = 0; shift < 20; ++shift) {
+      std::string text = std::string(shift, ' ') + "v: " + B64(plain) + "\n";
+      auto spans = FindEncodedSpans(text, 0, text.size());
+      ASSERT_EQ(spans.size(), 1u) << plain << " shifted by " << shift;
+      EXPECT_EQ(spans[0].decoded, plain);
+      EXPECT_EQ(spans[0].begin, shift + 3);
+    }
+  }
+}
+
 TEST(FindEncodedSpans, BinaryGarbageIdentifiersAndJwtSegmentsAreSkipped) {
   std::mt19937 rng(7);
   std::string random_bytes;
