@@ -208,7 +208,9 @@ void PercentSpans(std::string_view data, size_t rb, size_t re, Budget& budget,
   }
 }
 
-// Bit i set: data[pos + i] is in a base64 alphabet or '='. Bytes past `end` count as not.
+// Bit i set: data[pos + i] is in a base64 alphabet (or is '=' if `kPad`). Bytes past `end`
+// count as not.
+template <bool kPad = true>
 uint64_t AlphabetMask(std::string_view data, size_t pos, size_t end) {
   uint64_t m = 0;
 #ifdef __SSE2__
@@ -227,7 +229,7 @@ uint64_t AlphabetMask(std::string_view data, size_t pos, size_t end) {
                                               _mm_cmpeq_epi8(v, _mm_set1_epi8('/'))),
                                  _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
                                               _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
-      sym = _mm_or_si128(sym, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+      if (kPad) sym = _mm_or_si128(sym, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
       __m128i any = _mm_or_si128(_mm_or_si128(alpha, digit), sym);
       m |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(any))) << j;
     }
@@ -236,24 +238,43 @@ uint64_t AlphabetMask(std::string_view data, size_t pos, size_t end) {
 #endif
   for (size_t i = 0; i < 64 && pos + i < end; ++i) {
     unsigned char c = static_cast<unsigned char>(data[pos + i]);
-    if (IsB64(c) || c == '=') m |= uint64_t{1} << i;
+    if (IsB64(c) || (kPad && c == '=')) m |= uint64_t{1} << i;
   }
   return m;
 }
 
-// Base64 runs. Alphabet bytes are classified 64 at a time (SSE2) and a block is skipped
-// unless 16 consecutive alphabet bytes start in it, so ordinary text (words and
-// identifiers shorter than 16) costs a few instructions per 64 bytes; a per-byte loop
-// cost a scan of source text ~20% more time.
+// Base64 runs. Alphabet bytes are classified 64 at a time (SSE2) on a fixed grid of
+// blocks, each block once; a block is skipped unless 16 consecutive alphabet bytes start in
+// it, so ordinary text (words and identifiers shorter than 16) costs a few instructions per
+// 64 bytes. After a run, the bits it covered are cleared rather than the block classified
+// again: long identifiers (C headers are full of them) made re-classifying at every run end
+// the largest cost of the filter.
 void Base64Spans(std::string_view data, size_t rb, size_t re, Budget& budget,
                  std::vector<EncodedSpan>* out) {
   const DecodeLimits& limits = budget.limits;
   static_assert(DecodeLimits{}.min_span >= 16, "the block filter finds runs of 16 or more");
-  size_t lo = rb;  // a run never starts before the end of the previous one
-  size_t pos = rb;
-  uint64_t cur = AlphabetMask(data, pos, re);
-  while (pos < re && !budget.Exhausted()) {
-    uint64_t next = pos + 64 < re ? AlphabetMask(data, pos + 64, re) : 0;
+  size_t lo = rb;    // a run never starts before the end of the previous one
+  size_t base = rb;  // the block [base, base + 64) that `cur` classifies; `next` the one after
+  uint64_t cur = AlphabetMask(data, base, re);
+  uint64_t next = base + 64 < re ? AlphabetMask(data, base + 64, re) : 0;
+  auto advance = [&] {
+    base += 64;
+    cur = next;
+    next = base + 64 < re ? AlphabetMask(data, base + 64, re) : 0;
+  };
+  // Moves the grid to the block containing `pos` and clears the bits before it.
+  auto skip_to = [&](size_t pos) {
+    if (pos >= base + 128) {
+      base = pos;
+      cur = pos < re ? AlphabetMask(data, pos, re) : 0;
+      next = pos + 64 < re ? AlphabetMask(data, pos + 64, re) : 0;
+      return;
+    }
+    if (pos >= base + 64) advance();
+    const size_t shift = pos - base;
+    cur &= shift >= 64 ? 0 : ~uint64_t{0} << shift;
+  };
+  while (base < re && !budget.Exhausted()) {
     unsigned __int128 w = cur | (static_cast<unsigned __int128>(next) << 64);
     // Bit i of `r`: bits i..i+15 of `w` are all set.
     unsigned __int128 r = w & (w >> 1);
@@ -262,23 +283,29 @@ void Base64Spans(std::string_view data, size_t rb, size_t re, Budget& budget,
     r &= r >> 8;
     uint64_t starts = static_cast<uint64_t>(r);
     if (starts == 0) {
-      pos += 64;
-      cur = next;  // each block is classified once when nothing starts in it
+      advance();
       continue;
     }
-    size_t k = pos + static_cast<size_t>(__builtin_ctzll(starts));
+    size_t k = base + static_cast<size_t>(__builtin_ctzll(starts));
     while (k < re && data[k] == '=') ++k;  // a window may open on padding
     if (k >= re || !IsB64(static_cast<unsigned char>(data[k]))) {
-      pos = k + 1;
-      cur = AlphabetMask(data, pos, re);
+      skip_to(k + 1);
       continue;
     }
     size_t b = k, e = k + 1;
     while (b > lo && IsB64(static_cast<unsigned char>(data[b - 1]))) --b;
-    while (e < re && IsB64(static_cast<unsigned char>(data[e]))) ++e;
+    while (e < re) {  // 64 bytes at a time: runs are often long identifiers
+      const uint64_t outside = ~AlphabetMask<false>(data, e, re);
+      if (outside != 0) {
+        e += static_cast<size_t>(__builtin_ctzll(outside));
+        break;
+      }
+      e += 64;
+    }
+    e = std::min(e, re);
     for (size_t pad = 0; e < re && data[e] == '=' && pad < 2; ++pad) ++e;
-    lo = pos = e;
-    cur = AlphabetMask(data, pos, re);
+    lo = e;
+    skip_to(e);
     // A run that follows "\" starts with an escape letter (a "\n" inside a string literal).
     if (b > rb && data[b - 1] == '\\') ++b;
     if (e - b < limits.min_span || e - b > limits.max_span) continue;
