@@ -7,21 +7,40 @@
 #include <cmath>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace keyhole {
 
 LineIndex::LineIndex(std::string_view text) : text_(text) {
   starts_.push_back(0);
   const char* p = text.data();
   const size_t n = text.size();
-  for (size_t i = 0; i < n; ++i) {
-    char c = p[i];
-    if (c == '\n') {
+  // Every byte decides alone (with one byte of look-ahead for CRLF), so the text can be
+  // classified 16 bytes at a time and only the terminators visited: the byte-at-a-time loop
+  // was ~7% of a scan of source text (an index is built for every blob with a candidate).
+  auto visit = [&](size_t i) {
+    if (p[i] == '\n') {
       starts_.push_back(i + 1);
-    } else if (c == '\r') {
-      if (i + 1 < n && p[i + 1] == '\n') continue;  // CRLF: the '\n' ends the line
-      starts_.push_back(i + 1);                     // lone CR
+    } else if (p[i] == '\r' && !(i + 1 < n && p[i + 1] == '\n')) {
+      starts_.push_back(i + 1);  // lone CR; in CRLF the '\n' ends the line
+    }
+  };
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    unsigned bits = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr))));
+    while (bits != 0) {
+      visit(i + static_cast<size_t>(__builtin_ctz(bits)));
+      bits &= bits - 1;
     }
   }
+#endif
+  for (; i < n; ++i) visit(i);
 }
 
 Position LineIndex::At(size_t offset) const {
