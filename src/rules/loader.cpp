@@ -52,7 +52,12 @@ std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 // Builds error Statuses of the form "FILE:LINE:COL: CONTEXT: REASON".
 class Errors {
  public:
-  explicit Errors(std::string_view file) : file_(file) {}
+  explicit Errors(std::string_view file, bool compile_regexes = true)
+      : compile_regexes(compile_regexes), file_(file) {}
+
+  // False for the embedded rules: compiling ~400 regexes was most of start-up, and the
+  // suite (and RuleDatabase::Build on a cache miss) compiles them anyway.
+  const bool compile_regexes;
 
   Status At(const toml::source_region& where, std::string_view context,
             const std::string& reason) const {
@@ -158,7 +163,7 @@ Status ParseAllowlist(const Errors& e, const toml::table& t, const std::string& 
       return e.Unknown(k, ctx);
     }
   }
-  std::string err = CheckAllowlist(*out, global);
+  std::string err = CheckAllowlist(*out, global, e.compile_regexes);
   if (!err.empty()) return e.At(t.source(), ctx, err);
   return Status::OK();
 }
@@ -264,7 +269,7 @@ Status ParseRule(const Errors& e, const toml::table& t, size_t index, std::strin
       return e.Unknown(k, ctx);
     }
   }
-  std::string err = CheckRule(*r, require_pattern);
+  std::string err = CheckRule(*r, require_pattern, e.compile_regexes);
   if (!err.empty()) return e.At(t.source(), ctx, err);
   return Status::OK();
 }
@@ -278,8 +283,9 @@ struct FileContents {
   std::vector<std::string> disabled_rules;
 };
 
-Result<FileContents> ParseFile(std::string_view text, std::string_view file, bool is_config) {
-  Errors e(file);
+Result<FileContents> ParseFile(std::string_view text, std::string_view file, bool is_config,
+                               bool compile_regexes = true) {
+  Errors e(file, compile_regexes);
   toml::table root;
   try {
     root = toml::parse(text, file);
@@ -488,7 +494,10 @@ Result<RuleSet> DefaultRules() {
     for (size_t i = 0; i < kEmbeddedRuleFileCount; ++i) {
       const EmbeddedFile& f = kEmbeddedRuleFiles[i];
       std::string name = "<embedded>/" + std::string(f.name);
-      Result<RuleSet> one = ParseRuleFile(f.text, name);
+      Result<FileContents> parsed =
+          ParseFile(f.text, name, /*is_config=*/false, /*compile_regexes=*/false);
+      Result<RuleSet> one =
+          parsed.ok() ? Result<RuleSet>(std::move(parsed->set)) : Result<RuleSet>(parsed.status());
       if (!one.ok()) return Status::Internal("default rules: " + one.status().message());
       for (Rule& r : one->rules) {
         int prev = all.Find(r.id);
@@ -501,8 +510,9 @@ Result<RuleSet> DefaultRules() {
       }
       for (Allowlist& a : one->allowlists) all.allowlists.push_back(std::move(a));
     }
-    // Every rule and allowlist was checked (RE2 compiled) by ParseRuleFile and ids are
-    // unique across files; a second Validate() would only compile every regex again.
+    // Every rule and allowlist was checked by ParseFile except for compiling its regexes:
+    // the suite validates the embedded set (DefaultRules.LoadAndValidate), and
+    // RuleDatabase::Build compiles every regex whenever its cache has no entry.
     return all;
   }();
   return kDefaults;

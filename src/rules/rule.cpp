@@ -41,7 +41,7 @@ std::string CompileError(const std::string& pattern, int* groups) {
 
 }  // namespace
 
-std::string CheckAllowlist(const Allowlist& a, bool global) {
+std::string CheckAllowlist(const Allowlist& a, bool global, bool compile_regexes) {
   if (a.paths.empty() && a.regexes.empty() && a.stopwords.empty() && a.commits.empty()) {
     // gitleaks rejects these too: an allowlist with no criterion would either allow
     // nothing (OR) or, read naively, everything (AND).
@@ -52,11 +52,13 @@ std::string CheckAllowlist(const Allowlist& a, bool global) {
   }
   for (const std::string& p : a.paths) {
     if (p.empty()) return "allowlist path regex is empty (it would allow every file)";
+    if (!compile_regexes) continue;
     std::string err = CompileError(p, nullptr);
     if (!err.empty()) return "allowlist path regex '" + p + "' does not compile: " + err;
   }
   for (const std::string& r : a.regexes) {
     if (r.empty()) return "allowlist regex is empty (it would allow every finding)";
+    if (!compile_regexes) continue;
     std::string err = CompileError(r, nullptr);
     if (!err.empty()) return "allowlist regex '" + r + "' does not compile: " + err;
   }
@@ -69,11 +71,11 @@ std::string CheckAllowlist(const Allowlist& a, bool global) {
   return "";
 }
 
-std::string CheckRule(const Rule& r, bool require_pattern) {
+std::string CheckRule(const Rule& r, bool require_pattern, bool compile_regexes) {
   if (require_pattern && r.regex.empty() && r.path.empty()) {
     return "rule has neither 'regex' nor 'path'";
   }
-  if (!r.regex.empty()) {
+  if (!r.regex.empty() && compile_regexes) {
     int groups = 0;
     std::string err = CompileError(r.regex, &groups);
     if (!err.empty()) return "regex does not compile: " + err;
@@ -81,17 +83,17 @@ std::string CheckRule(const Rule& r, bool require_pattern) {
       return "secretGroup " + std::to_string(r.secret_group) + " but the regex has only " +
              std::to_string(groups) + " capture group(s)";
     }
-  } else if (r.secret_group > 0 && (require_pattern || !r.path.empty())) {
+  } else if (r.regex.empty() && r.secret_group > 0 && (require_pattern || !r.path.empty())) {
     // (A config rule with neither regex nor path amends a rule that has one.)
     return "secretGroup set on a rule without a regex";
   }
-  if (!r.path.empty()) {
+  if (!r.path.empty() && compile_regexes) {
     std::string err = CompileError(r.path, nullptr);
     if (!err.empty()) return "path regex does not compile: " + err;
   }
   if (r.entropy < 0 || r.entropy > 8) return "entropy must be between 0 and 8 bits per byte";
   for (size_t i = 0; i < r.allowlists.size(); ++i) {
-    std::string err = CheckAllowlist(r.allowlists[i], /*global=*/false);
+    std::string err = CheckAllowlist(r.allowlists[i], /*global=*/false, compile_regexes);
     if (!err.empty()) return "allowlist #" + std::to_string(i + 1) + ": " + err;
   }
   return "";

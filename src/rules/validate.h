@@ -16,10 +16,12 @@ RE2::Options Re2Options();
 
 // "" when the rule is well-formed, else the reason (without file or id). With
 // `require_pattern`, a rule needs a regex or a path (a config rule without either only
-// amends a default rule of the same id, gitleaks-style).
-std::string CheckRule(const Rule& r, bool require_pattern);
+// amends a default rule of the same id, gitleaks-style). Without `compile_regexes` the
+// regexes are not compiled (the embedded rules: the suite compiles them, and so does
+// RuleDatabase::Build whenever it has no cached database for them).
+std::string CheckRule(const Rule& r, bool require_pattern, bool compile_regexes = true);
 
 // "" when the allowlist is well-formed, else the reason. targetRules only when `global`.
-std::string CheckAllowlist(const Allowlist& a, bool global);
+std::string CheckAllowlist(const Allowlist& a, bool global, bool compile_regexes = true);
 
 }  // namespace keyhole::rules
