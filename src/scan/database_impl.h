@@ -7,9 +7,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "scan/regex_analysis.h"
 #include "scan/rule_database.h"
 
 namespace keyhole::scan {
@@ -21,6 +23,8 @@ struct RuleDatabase::Impl {
   DatabaseOptions options;
   std::vector<Gate> gates;                  // per rule
   std::vector<bool> multiline;              // per rule: confirm in a window, not a line
+  // Per rule: its lazy class prefix, when RE2 searches without it (SplitLazyClassPrefix).
+  std::vector<std::optional<internal::LazyClassPrefix>> lazy_prefix;
   std::vector<std::unique_ptr<RE2>> paths;  // per rule: its `path` filter, or null
   std::vector<std::vector<std::string>> keywords;  // per rule: non-empty, lower-cased
   // libhs pattern id -> the rules that a hit of it gates.

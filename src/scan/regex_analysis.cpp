@@ -495,4 +495,60 @@ std::string EscapeForHs(std::string_view bytes) {
   return out;
 }
 
+std::optional<LazyClassPrefix> SplitLazyClassPrefix(std::string_view regex) {
+  size_t i = 0;
+  if (regex.substr(0, 2) == "(?") {  // a leading flag group, e.g. (?i)
+    size_t end = regex.find(')');
+    if (end == std::string_view::npos) return std::nullopt;
+    for (size_t k = 2; k < end; ++k) {
+      if (std::string_view("imsU").find(regex[k]) == std::string_view::npos) return std::nullopt;
+    }
+    i = end + 1;
+  }
+  const std::string_view flags = regex.substr(0, i);
+  if (i >= regex.size() || regex[i] != '[') return std::nullopt;
+  const size_t class_end = SkipClass(regex, i);
+  if (class_end >= regex.size() || regex[class_end - 1] != ']') return std::nullopt;
+  const std::string_view cls = regex.substr(i, class_end - i);
+  // {0,N}? exactly: lazy, optional, bounded.
+  std::string_view q = regex.substr(class_end);
+  if (q.substr(0, 3) != "{0,") return std::nullopt;
+  size_t k = 3;
+  int max = 0;
+  while (k < q.size() && q[k] >= '0' && q[k] <= '9' && max < 100000) max = max * 10 + (q[k++] - '0');
+  if (k == 3 || k + 1 >= q.size() || q[k] != '}' || q[k + 1] != '?' || max <= 0) {
+    return std::nullopt;
+  }
+  const std::string_view rest = q.substr(k + 2);
+  if (rest.empty() || std::string_view("*+?{|)").find(rest[0]) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  // REST must be one sequence (a top-level '|' would leave the prefix on one branch only)
+  // and must not assert a start: `^` after a non-empty prefix can never match, so widening
+  // such a match would be wrong. (`^` inside a class, e.g. [^...], is fine.)
+  int depth = 0;
+  for (size_t j = 0; j < rest.size();) {
+    const char c = rest[j];
+    if (c == '\\') {
+      if (j + 1 < rest.size() && (rest[j + 1] == 'A' || rest[j + 1] == 'Q')) return std::nullopt;
+      j += 2;
+      continue;
+    }
+    if (c == '[') {
+      j = SkipClass(rest, j);
+      continue;
+    }
+    if (c == '^') return std::nullopt;
+    if (c == '(') ++depth;
+    if (c == ')' && --depth < 0) return std::nullopt;
+    if (c == '|' && depth == 0) return std::nullopt;
+    ++j;
+  }
+  LazyClassPrefix out;
+  out.class_regex = std::string(flags) + std::string(cls);
+  out.search_regex = std::string(flags) + std::string(rest);
+  out.max = max;
+  return out;
+}
+
 }  // namespace keyhole::scan::internal

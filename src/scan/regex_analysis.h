@@ -40,6 +40,21 @@ bool HasBoundaryAssertion(std::string_view regex);
 // judging line ends. nullopt when an assertion carries a quantifier (not worth the risk).
 std::optional<std::string> WithoutBoundaryAssertions(std::string_view regex);
 
+// A pattern of the form FLAGS CLASS{0,N}? REST (gitleaks' generated rules all start with
+// `(?i)[\w.-]{0,50}?`): the lazy class prefix only widens a match leftwards, so a search for
+// FLAGS REST finds the same matches, each to be widened afterwards by up to `max` bytes of
+// CLASS (stopping at the search start). Searching without the prefix halves RE2's time on
+// such rules: the counted prefix multiplies the DFA's states.
+struct LazyClassPrefix {
+  std::string class_regex;   // FLAGS CLASS, to test single bytes against
+  std::string search_regex;  // FLAGS REST
+  int max = 0;
+};
+
+// The split of `regex`, or nullopt when it does not have that form or REST could start a
+// match differently (a top-level alternation, a `^`/`\A` anywhere, a quantifier first).
+std::optional<LazyClassPrefix> SplitLazyClassPrefix(std::string_view regex);
+
 // Escapes `bytes` as a libhs regex that matches exactly them (every byte as \xHH).
 std::string EscapeForHs(std::string_view bytes);
 

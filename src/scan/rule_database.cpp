@@ -105,6 +105,7 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
   if (n >= UINT32_MAX) return Status::InvalidArgument("too many rules");
   impl.gates.assign(n, Gate::kAlways);
   impl.multiline.assign(n, false);
+  impl.lazy_prefix.resize(n);
   impl.paths.resize(n);
   impl.keywords.resize(n);
 
@@ -124,6 +125,7 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
       if (!k.empty()) impl.keywords[i].push_back(AsciiLower(k));
     }
     impl.multiline[i] = !rule.regex.empty() && internal::IsMultiLine(rule.regex);
+    impl.lazy_prefix[i] = internal::SplitLazyClassPrefix(rule.regex);
   }
 
   std::string cache_dir, cache_key;

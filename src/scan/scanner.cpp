@@ -1,6 +1,7 @@
 #include "scan/scanner.h"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <tuple>
 
@@ -52,7 +53,10 @@ void ForEachLine(std::string_view data, Fn fn) {
 
 struct Scanner::Impl {
   explicit Impl(const RuleDatabase& database)
-      : db(database.impl()), rules(database.rules().rules), res(rules.size()) {
+      : db(database.impl()),
+        rules(database.rules().rules),
+        res(rules.size()),
+        prefix_class(rules.size()) {
     if (db.hs != nullptr && db.options.prefilter &&
         hs_alloc_scratch(db.hs, &scratch) != HS_SUCCESS) {
       init_error = Status::Internal("libhs: could not allocate scratch space");
@@ -75,6 +79,8 @@ struct Scanner::Impl {
   hs_scratch_t* scratch = nullptr;
   Status init_error;
   std::vector<std::unique_ptr<RE2>> res;  // built on a rule's first use
+  // Per rule with a lazy class prefix: which bytes the prefix class admits (with res).
+  std::vector<std::unique_ptr<std::array<bool, 256>>> prefix_class;
   std::vector<char> active;               // per rule: its path filter passed for this blob
   std::vector<std::pair<unsigned, size_t>> raw_hits;  // (pattern id, end offset)
   // Per rule, in increasing offset order (hits are visited in order), so no sort is needed
@@ -87,8 +93,18 @@ struct Scanner::Impl {
 Status Scanner::Impl::RunRegion(std::string_view data, const Region& region) {
   const uint32_t r = region.rule;
   const rules::Rule& rule = rules[r];
+  const std::optional<internal::LazyClassPrefix>& lazy = db.lazy_prefix[r];
   if (res[r] == nullptr) {
-    res[r] = std::make_unique<RE2>(rule.regex, MatchOptions());
+    res[r] = std::make_unique<RE2>(lazy ? lazy->search_regex : rule.regex, MatchOptions());
+    if (lazy) {
+      auto& table = prefix_class[r];
+      table = std::make_unique<std::array<bool, 256>>();
+      RE2 cls(lazy->class_regex, MatchOptions());
+      for (int b = 0; b < 256; ++b) {
+        const char c = static_cast<char>(b);
+        (*table)[b] = cls.ok() && RE2::FullMatch(re2::StringPiece(&c, 1), cls);
+      }
+    }
   }
   const RE2& re = *res[r];
   if (!re.ok()) return Status::InvalidArgument("rule '" + rule.id + "': bad regex: " + re.error());
@@ -102,16 +118,27 @@ Status Scanner::Impl::RunRegion(std::string_view data, const Region& region) {
   const size_t stop = region.end - region.text_begin;
   while (pos <= stop) {
     if (!re.Match(text, pos, stop, RE2::UNANCHORED, groups.data(), nsub)) break;
-    const size_t mb = groups[0].data() - text.data();
+    size_t mb = groups[0].data() - text.data();
     const size_t me = mb + groups[0].size();
+    if (lazy) {
+      // Widen leftwards as the prefix would have: the leftmost-first match of the whole
+      // pattern starts at the earliest prefix byte, never before the search start.
+      const std::array<bool, 256>& in_class = *prefix_class[r];
+      for (int taken = 0; mb > pos && taken < lazy->max &&
+                          in_class[static_cast<unsigned char>(text[mb - 1])];
+           ++taken) {
+        --mb;
+      }
+    }
     if (me == mb) {  // an empty match says nothing; step past it (no infinite loop)
       pos = mb + 1;
       continue;
     }
     pos = me;
-    re2::StringPiece secret = groups[0];
+    const re2::StringPiece match(text.data() + mb, me - mb);
+    re2::StringPiece secret = match;
     if (rule.secret_group_set) {
-      secret = groups[rule.secret_group];
+      secret = rule.secret_group == 0 ? match : groups[rule.secret_group];
     } else {
       for (int k = 1; k < nsub; ++k) {  // gitleaks: the first non-empty group, else the match
         if (!groups[k].empty()) {
