@@ -8,6 +8,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#ifdef __x86_64__
+#include <immintrin.h>
+#endif
 #include <optional>
 
 #include "analyze/base64.h"
@@ -208,11 +211,53 @@ void PercentSpans(std::string_view data, size_t rb, size_t re, Budget& budget,
   }
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define KEYHOLE_HAVE_AVX2_PATH 1
+// The same classification with AVX2 and two nibble tables (one byte class per bit: the
+// high nibble picks the rows 2..7 of ASCII, the low nibble the members of that row), ~9
+// instructions per 32 bytes instead of ~25 per 16: the base64 filter was ~14% of a scan.
+template <bool kPad>
+__attribute__((target("avx2"))) uint64_t AlphabetMaskAvx2(const char* p) {
+  // Bits: 1 row 2 (+ - /), 2 row 3 (digits, '=' if kPad), 4 rows 4 and 6 (letters but '@'
+  // and '`'), 8 row 5 (P..Z, '_'), 16 row 7 (p..z).
+  const __m256i hi_table = _mm256_setr_epi8(0, 0, 1, 2, 4, 8, 4, 16, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                            0, 0, 1, 2, 4, 8, 4, 16, 0, 0, 0, 0, 0, 0, 0, 0);
+  constexpr char kD = kPad ? 2 : 0;  // '=' is 0x3D
+  const __m256i lo_table = _mm256_setr_epi8(
+      2 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16,
+      2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 4 | 8 | 16, 1 | 4,
+      4, static_cast<char>(1 | 4 | kD), 4, 1 | 4 | 8,  //
+      2 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16,
+      2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 2 | 4 | 8 | 16, 4 | 8 | 16, 1 | 4,
+      4, static_cast<char>(1 | 4 | kD), 4, 1 | 4 | 8);
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  uint64_t m = 0;
+  for (int j = 0; j < 64; j += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + j));
+    const __m256i lo = _mm256_and_si256(v, nibble);
+    const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble);
+    const __m256i hit = _mm256_and_si256(_mm256_shuffle_epi8(lo_table, lo),
+                                         _mm256_shuffle_epi8(hi_table, hi));
+    const __m256i none = _mm256_cmpeq_epi8(hit, _mm256_setzero_si256());
+    m |= static_cast<uint64_t>(~static_cast<uint32_t>(_mm256_movemask_epi8(none))) << j;
+  }
+  return m;
+}
+
+bool HaveAvx2() {
+  static const bool have = __builtin_cpu_supports("avx2");
+  return have;
+}
+#endif
+
 // Bit i set: data[pos + i] is in a base64 alphabet (or is '=' if `kPad`). Bytes past `end`
 // count as not.
 template <bool kPad = true>
 uint64_t AlphabetMask(std::string_view data, size_t pos, size_t end) {
   uint64_t m = 0;
+#ifdef KEYHOLE_HAVE_AVX2_PATH
+  if (pos + 64 <= end && HaveAvx2()) return AlphabetMaskAvx2<kPad>(data.data() + pos);
+#endif
 #ifdef __SSE2__
   if (pos + 64 <= end) {
     const __m128i lower_a = _mm_set1_epi8('a' - 1), lower_z = _mm_set1_epi8('z' + 1);
