@@ -21,7 +21,7 @@ namespace {
 
 constexpr char kMagic[4] = {'K', 'H', 'D', 'B'};
 // Bump whenever gate planning (literal extraction, flags, layout) changes meaning.
-constexpr uint32_t kFormat = 3;
+constexpr uint32_t kFormat = 4;  // 4: libhs patterns without lazy class prefixes
 
 template <typename T>
 void Put(std::string* out, T v) {

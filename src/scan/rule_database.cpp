@@ -183,7 +183,10 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
       if (literals.size() > 1) p.fallback_expression = "(?:" + p.fallback_expression + ")";
       p.fallback_flags = any_caseless ? HS_FLAG_CASELESS : 0;  // a superset is fine
       unsigned flags = HS_FLAG_PREFILTER;
-      std::string expression(StripLeadingFlags(rule.regex, &flags));
+      // A lazy class prefix only moves where a match starts, and libhs reports ends: the
+      // pattern without it has the same end offsets and is cheaper for libhs.
+      std::string expression(StripLeadingFlags(
+          impl.lazy_prefix[i] ? impl.lazy_prefix[i]->search_regex : rule.regex, &flags));
       // libhs and RE2-on-a-line disagree about ^ and $ at "\r" line ends; dropping the
       // assertions gives libhs a superset with the same end offsets, which is all a
       // prefilter needs.
