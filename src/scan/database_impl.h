@@ -4,6 +4,7 @@
 
 #include <hs/hs.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <cstdint>
 #include <memory>
@@ -25,7 +26,11 @@ struct RuleDatabase::Impl {
   std::vector<bool> multiline;              // per rule: confirm in a window, not a line
   // Per rule: its lazy class prefix, when RE2 searches without it (SplitLazyClassPrefix).
   std::vector<std::optional<internal::LazyClassPrefix>> lazy_prefix;
-  std::vector<std::unique_ptr<RE2>> paths;  // per rule: its `path` filter, or null
+  // Every rule's `path` filter in one RE2::Set (one pass over a blob's path instead of one
+  // match per filter: the 23 default filters were ~5% of a history scan of small blobs).
+  std::unique_ptr<RE2::Set> path_set;           // null when no rule has a path filter
+  std::vector<uint32_t> path_set_rules;         // set index -> rule
+  std::vector<bool> has_path;                   // per rule
   std::vector<std::vector<std::string>> keywords;  // per rule: non-empty, lower-cased
   // libhs pattern id -> the rules that a hit of it gates.
   std::vector<std::vector<uint32_t>> pattern_rules;

@@ -106,7 +106,7 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
   impl.gates.assign(n, Gate::kAlways);
   impl.multiline.assign(n, false);
   impl.lazy_prefix.resize(n);
-  impl.paths.resize(n);
+  impl.has_path.assign(n, false);
   impl.keywords.resize(n);
 
   for (size_t i = 0; i < n; ++i) {
@@ -115,17 +115,25 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
       return Status::InvalidArgument(Where(rule) + ": has neither a regex nor a path");
     }
     if (!rule.path.empty()) {
-      impl.paths[i] = std::make_unique<RE2>(rule.path, MatchOptions());
-      if (!impl.paths[i]->ok()) {
-        return Status::InvalidArgument(Where(rule) + ": bad path regex: " +
-                                       impl.paths[i]->error());
+      if (impl.path_set == nullptr) {
+        impl.path_set = std::make_unique<RE2::Set>(MatchOptions(), RE2::UNANCHORED);
       }
+      std::string error;
+      if (impl.path_set->Add(rule.path, &error) < 0) {
+        return Status::InvalidArgument(Where(rule) + ": bad path regex: " + error);
+      }
+      impl.path_set_rules.push_back(static_cast<uint32_t>(i));
+      impl.has_path[i] = true;
     }
     for (const std::string& k : rule.keywords) {
       if (!k.empty()) impl.keywords[i].push_back(AsciiLower(k));
     }
     impl.multiline[i] = !rule.regex.empty() && internal::IsMultiLine(rule.regex);
     impl.lazy_prefix[i] = internal::SplitLazyClassPrefix(rule.regex);
+  }
+
+  if (impl.path_set != nullptr && !impl.path_set->Compile()) {
+    return Status::Internal("the rules' path filters do not fit in RE2's memory budget");
   }
 
   std::string cache_dir, cache_key;

@@ -82,6 +82,7 @@ struct Scanner::Impl {
   // Per rule with a lazy class prefix: which bytes the prefix class admits (with res).
   std::vector<std::unique_ptr<std::array<bool, 256>>> prefix_class;
   std::vector<char> active;               // per rule: its path filter passed for this blob
+  std::vector<int> path_hits;             // path filters that matched this blob's path
   std::vector<std::pair<unsigned, size_t>> raw_hits;  // (pattern id, end offset)
   // Per rule, in increasing offset order (hits are visited in order), so no sort is needed
   // before merging.
@@ -248,9 +249,13 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
   regions.resize(rules.size());
   for (auto& rule_regions : regions) rule_regions.clear();
   active.assign(rules.size(), 0);
-  const re2::StringPiece path_piece(path.data(), path.size());
+  for (size_t r = 0; r < rules.size(); ++r) active[r] = !db.has_path[r];
+  if (db.path_set != nullptr) {
+    path_hits.clear();
+    db.path_set->Match(re2::StringPiece(path.data(), path.size()), &path_hits);
+    for (int k : path_hits) active[db.path_set_rules[static_cast<size_t>(k)]] = 1;
+  }
   for (size_t r = 0; r < rules.size(); ++r) {
-    active[r] = db.paths[r] == nullptr || RE2::PartialMatch(path_piece, *db.paths[r]);
     if (active[r] && db.gates[r] == Gate::kPathOnly) {
       found.push_back(Match{r, 0, 0, 0, 0});
     }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "scan/rule_database.h"
 #include "scan/scan_test_util.h"
 #include "support/test_util.h"
@@ -191,6 +193,37 @@ TEST(ScannerTest, PathFilterLimitsRuleToMatchingFiles) {
   const std::string data = "GH=" + FakeGithubToken(9) + "\n";
   EXPECT_EQ(ScanOrDie(*db, data, "config/prod.env").size(), 1u);
   EXPECT_TRUE(ScanOrDie(*db, data, "src/main.c").empty());
+}
+
+TEST(ScannerTest, EachRuleKeepsItsOwnPathFilter) {
+  // The filters are matched together (one RE2::Set); each must still gate only its rule.
+  rules::RuleSet set;
+  set.rules = {MakeRule("env-token", R"(ghp_[0-9A-Za-z]{36})"),
+               MakeRule("anywhere-token", R"(ghp_[0-9A-Za-z]{36})"),
+               MakeRule("yaml-token", R"(ghp_[0-9A-Za-z]{36})")};
+  set.rules[0].path = R"(\.env$)";
+  set.rules[2].path = R"((?i)\.ya?ml$)";
+  auto db = BuildOrDie(set);
+  const std::string data = "GH=" + FakeGithubToken(10) + "\n";
+  auto rules_of = [&](std::string_view path) {
+    std::vector<uint32_t> out;
+    for (const Match& m : ScanOrDie(*db, data, path)) out.push_back(m.rule_index);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(rules_of("prod.env"), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(rules_of("deploy/VALUES.YML"), (std::vector<uint32_t>{1, 2}));
+  EXPECT_EQ(rules_of("src/main.c"), (std::vector<uint32_t>{1}));
+}
+
+TEST(ScannerTest, BadPathFilterIsAnErrorNamingTheRule) {
+  rules::RuleSet set;
+  set.rules = {MakeRule("broken-path", R"(ghp_[0-9A-Za-z]{36})")};
+  set.rules[0].path = "(unclosed";
+  auto db = RuleDatabase::Build(set, testing::NoCache());
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.status().message().find("broken-path"), std::string::npos) << db.status().message();
+  EXPECT_NE(db.status().message().find("path regex"), std::string::npos) << db.status().message();
 }
 
 TEST(ScannerTest, PathOnlyRuleMatchesOncePerMatchingFile) {
