@@ -63,7 +63,7 @@ fi
 import json, sys
 kws = sorted({k.lower() for r in json.load(sys.stdin) for k in r["keywords"]})
 print("\n".join(kws))' > "$DIR/keywords.txt"
-tree_bytes=$(du -sb --apparent-size "$TREE" | cut -f1)
+tree_bytes=$(find "$TREE" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')  # file bytes only
 tree_files=$(find "$TREE" -type f | wc -l)
 find "$TREE" -type f -exec cat {} + > /dev/null  # warm the page cache: both sides read from memory
 
