@@ -30,6 +30,13 @@ struct OidEq {
   bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b) != 0; }
 };
 
+std::string Join(const std::string& prefix, std::string_view name) {
+  std::string path;
+  path.reserve(prefix.size() + name.size() + 1);
+  path.append(prefix).append(name);
+  return path;
+}
+
 // The attribution walk's state. Memory is one entry per unique tree and blob id plus one
 // path per blob; no contents are kept.
 class Walker {
@@ -79,16 +86,17 @@ class Walker {
       }
       git_oid id;
       git_oid_fromraw(&id, reinterpret_cast<const unsigned char*>(nul + 1));
-      std::string path = prefix;
-      path.append(name, static_cast<size_t>(nul - name));
+      const std::string_view entry(name, static_cast<size_t>(nul - name));
       p = nul + 1 + GIT_OID_RAWSZ;
+      // Most entries of a tree were seen in an earlier commit: look them up before building
+      // their path, and with try_emplace (emplace allocates a node even for a known key).
       if (mode == 040000) {
-        WalkTree(id, path + "/", facts, make_facts);
+        if (seen_trees_.count(id) == 0) WalkTree(id, Join(prefix, entry) + "/", facts, make_facts);
       } else if (mode == 0160000) {
-        submodules_.insert(std::move(path));  // a gitlink: the commit lives in another repo
-      } else if (blob_index_.emplace(id, tasks_.size()).second) {
+        submodules_.insert(Join(prefix, entry));  // a gitlink: the commit lives in another repo
+      } else if (blob_index_.try_emplace(id, tasks_.size()).second) {
         if (*facts == -2) *facts = make_facts();
-        tasks_.push_back(BlobTask{id, std::move(path), *facts, std::nullopt});
+        tasks_.push_back(BlobTask{id, Join(prefix, entry), *facts, std::nullopt});
       }
     }
     if (p != end) stats_.AddError(where, "malformed tree object " + OidHex(tree));
@@ -96,7 +104,7 @@ class Walker {
 
   // A blob named directly by a ref (a tag of a blob).
   void AddBlob(const git_oid& id, std::string path) {
-    if (blob_index_.emplace(id, tasks_.size()).second) tasks_.push_back(BlobTask{id, std::move(path), -1, std::nullopt});
+    if (blob_index_.try_emplace(id, tasks_.size()).second) tasks_.push_back(BlobTask{id, std::move(path), -1, std::nullopt});
   }
 
   std::vector<BlobTask>& tasks() { return tasks_; }
