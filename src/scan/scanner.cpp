@@ -56,7 +56,18 @@ struct Scanner::Impl {
       : db(database.impl()),
         rules(database.rules().rules),
         res(rules.size()),
-        prefix_class(rules.size()) {
+        prefix_class(rules.size()),
+        regions(rules.size()) {
+    // Per-blob work must not visit every rule: a history scan is thousands of small blobs.
+    active.resize(rules.size());
+    for (size_t r = 0; r < rules.size(); ++r) {
+      active[r] = !db.has_path[r];
+      if (db.gates[r] == Gate::kPathOnly) {
+        path_only_rules.push_back(static_cast<uint32_t>(r));
+      } else if (!db.options.prefilter || db.gates[r] == Gate::kAlways) {
+        everywhere_rules.push_back(static_cast<uint32_t>(r));
+      }
+    }
     if (db.hs != nullptr && db.options.prefilter &&
         hs_alloc_scratch(db.hs, &scratch) != HS_SUCCESS) {
       init_error = Status::Internal("libhs: could not allocate scratch space");
@@ -87,6 +98,11 @@ struct Scanner::Impl {
   // Per rule, in increasing offset order (hits are visited in order), so no sort is needed
   // before merging.
   std::vector<std::vector<Region>> regions;
+  std::vector<uint32_t> touched;           // rules whose `regions` are non-empty
+  std::vector<size_t> last_line;           // PrefilterRegions' per-pattern state
+  std::vector<uint32_t> path_only_rules;   // gate kPathOnly
+  std::vector<uint32_t> everywhere_rules;  // RE2 on every line (kAlways, or no prefilter)
+  std::vector<uint32_t> everywhere;        // ... of those, the ones active for this blob
   std::vector<re2::StringPiece> groups;
   std::vector<Match> found;
 };
@@ -203,7 +219,7 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
   size_t ls = 0, le = 0;  // the line of the previous hit: [ls, le)
   bool have_line = false;
   // Per pattern: the short line its last hit was on, so repeated hits add nothing.
-  std::vector<size_t> last_line(db.pattern_rules.size(), SIZE_MAX);
+  last_line.assign(db.pattern_rules.size(), SIZE_MAX);
   for (const auto& [id, end] : raw_hits) {
     if (id >= db.pattern_rules.size() || end == 0) continue;
     const size_t q = end - 1;  // the hit's last byte
@@ -221,6 +237,7 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
     }
     for (uint32_t r : db.pattern_rules[id]) {
       if (!active[r]) continue;
+      if (regions[r].empty()) touched.push_back(r);  // every branch below adds a region
       if (db.multiline[r]) {
         // A multi-line rule (a PEM block) is confirmed over the whole blob, once per blob
         // however many hits it has: still linear work, and — unlike a window around each hit
@@ -246,28 +263,22 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
                            std::vector<Match>* out) {
   if (!init_error.ok()) return init_error;
   found.clear();
-  regions.resize(rules.size());
-  for (auto& rule_regions : regions) rule_regions.clear();
-  active.assign(rules.size(), 0);
-  for (size_t r = 0; r < rules.size(); ++r) active[r] = !db.has_path[r];
+  for (uint32_t r : touched) regions[r].clear();  // left over only if a scan failed midway
+  touched.clear();
   if (db.path_set != nullptr) {
+    for (uint32_t r : db.path_set_rules) active[r] = 0;
     path_hits.clear();
     db.path_set->Match(re2::StringPiece(path.data(), path.size()), &path_hits);
     for (int k : path_hits) active[db.path_set_rules[static_cast<size_t>(k)]] = 1;
   }
-  for (size_t r = 0; r < rules.size(); ++r) {
-    if (active[r] && db.gates[r] == Gate::kPathOnly) {
-      found.push_back(Match{r, 0, 0, 0, 0});
-    }
+  for (uint32_t r : path_only_rules) {
+    if (active[r]) found.push_back(Match{r, 0, 0, 0, 0});
   }
 
   // Rules RE2 visits everywhere: all of them without the prefilter, else the kAlways ones.
-  std::vector<uint32_t> everywhere;
-  for (size_t r = 0; r < rules.size(); ++r) {
-    if (!active[r] || db.gates[r] == Gate::kPathOnly) continue;
-    if (!db.options.prefilter || db.gates[r] == Gate::kAlways) {
-      everywhere.push_back(static_cast<uint32_t>(r));
-    }
+  everywhere.clear();
+  for (uint32_t r : everywhere_rules) {
+    if (active[r]) everywhere.push_back(r);
   }
   if (!everywhere.empty()) {
     Status status;
@@ -290,7 +301,8 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
     Status status = PrefilterRegions(data);
     if (!status.ok()) return status;
     // Merge overlapping windows so that every byte is searched once per rule.
-    for (const std::vector<Region>& rule_regions : regions) {
+    for (uint32_t r : touched) {
+      const std::vector<Region>& rule_regions = regions[r];
       for (size_t i = 0; i < rule_regions.size();) {
         Region merged = rule_regions[i];
         size_t j = i + 1;
@@ -300,10 +312,14 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
           ++j;
         }
         status = RunRegion(data, merged);
-        if (!status.ok()) return status;
+        if (!status.ok()) break;
         i = j;
       }
+      if (!status.ok()) break;
     }
+    for (uint32_t r : touched) regions[r].clear();
+    touched.clear();
+    if (!status.ok()) return status;
   }
 
   std::sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
