@@ -193,7 +193,29 @@ void StoreCached(const std::string& dir, const std::string& key, const RuleDatab
     }
   }
   std::filesystem::rename(temp, final_path, ec);
-  if (ec) std::filesystem::remove(temp, ec);
+  if (ec) {
+    std::filesystem::remove(temp, ec);
+    return;
+  }
+  PruneCache(dir, final_path);
+}
+
+void PruneCache(const std::string& dir, const std::filesystem::path& keep) {
+  // Every rule change, custom config and upgrade adds a ~1 MB entry that nothing reads
+  // again: keep the most recently written ones.
+  std::error_code ec;
+  std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> entries;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.path().extension() != ".hsdb" || e.path() == keep) continue;
+    std::error_code mtime_ec;
+    auto when = std::filesystem::last_write_time(e.path(), mtime_ec);
+    if (!mtime_ec) entries.emplace_back(when, e.path());
+  }
+  if (ec || entries.size() < kCacheEntriesKept) return;
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t i = kCacheEntriesKept - 1; i < entries.size(); ++i) {
+    std::filesystem::remove(entries[i].second, ec);  // a race with another keyhole is harmless
+  }
 }
 
 }  // namespace keyhole::scan::internal

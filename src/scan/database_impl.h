@@ -7,6 +7,7 @@
 #include <re2/set.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,11 @@ bool LoadCached(const std::string& dir, const std::string& key, size_t rule_coun
 // Writes the entry atomically (temp file + rename). Failures are ignored: the cache is an
 // optimisation only.
 void StoreCached(const std::string& dir, const std::string& key, const RuleDatabase::Impl& impl);
+// Entries kept in a cache directory; StoreCached removes the oldest beyond this.
+constexpr size_t kCacheEntriesKept = 8;
+// Removes the least recently written entries of `dir` so that at most kCacheEntriesKept
+// remain, never `keep` (the entry just written).
+void PruneCache(const std::string& dir, const std::filesystem::path& keep);
 // The directory to use for `options` ("" when there is none).
 std::string CacheDir(const DatabaseOptions& options);
 

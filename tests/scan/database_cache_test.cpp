@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <fstream>
 
+#include "scan/database_impl.h"
 #include "scan/scan_test_util.h"
 #include "support/test_util.h"
 
@@ -94,6 +96,24 @@ void ExpectCorruptionIsAMiss(const std::function<void(std::string*)>& corrupt) {
   EXPECT_EQ(ScanOrDie(**rebuilt, data), want);
   // The miss rewrote a good entry.
   EXPECT_TRUE(BuildOrDie(set, CacheIn(dir))->loaded_from_cache());
+}
+
+TEST(DatabaseCacheTest, OnlyTheMostRecentEntriesAreKept) {
+  // Each distinct rule set adds an entry; old ones are pruned, the one just built never is.
+  TempDir dir;
+  std::vector<std::filesystem::path> built;
+  for (int i = 0; i < static_cast<int>(internal::kCacheEntriesKept) + 3; ++i) {
+    rules::RuleSet set;
+    set.rules.push_back(MakeRule("r", "tok" + std::to_string(i) + "_[0-9a-f]{16}"));
+    ASSERT_NE(BuildOrDie(set, CacheIn(dir)), nullptr);
+    built.push_back(internal::CacheDir(CacheIn(dir)) + "/" + internal::CacheKey(set) + ".hsdb");
+    // Distinct modification times even on coarse-grained file systems.
+    std::filesystem::last_write_time(built.back(), std::filesystem::file_time_type::clock::now() +
+                                                       std::chrono::seconds(i));
+  }
+  EXPECT_EQ(CacheFiles(dir).size(), internal::kCacheEntriesKept);
+  EXPECT_FALSE(std::filesystem::exists(built.front())) << "the oldest entry is pruned";
+  EXPECT_TRUE(std::filesystem::exists(built.back())) << "the newest entry is kept";
 }
 
 TEST(DatabaseCacheTest, GarbageCacheFileIsAMiss) {
