@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "scan/database_impl.h"
+#include "scan/embedded_database.h"
 #include "scan/regex_analysis.h"
 
 namespace keyhole::scan {
@@ -80,6 +81,8 @@ Gate RuleDatabase::gate(size_t rule_index) const { return impl_->gates.at(rule_i
 
 bool RuleDatabase::loaded_from_cache() const { return impl_->from_cache; }
 
+bool RuleDatabase::loaded_from_embedded() const { return impl_->from_embedded; }
+
 GateStats RuleDatabase::gate_stats() const {
   GateStats s;
   for (Gate g : impl_->gates) {
@@ -138,9 +141,18 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
 
   std::string cache_dir, cache_key;
   if (options.prefilter && options.use_cache) {
+    cache_key = internal::CacheKey(rules);
+    // The default rules' database, compiled when keyhole was built: used when these are
+    // exactly those rules and this CPU is the build machine's (the key covers both), so a
+    // first run, or any run in a fresh CI container, compiles nothing.
+    const EmbeddedDatabase embedded = EmbeddedDefaultDatabase();
+    if (!embedded.key.empty() && embedded.key == cache_key &&
+        internal::DecodeEntry(embedded.entry, n, &impl)) {
+      impl.from_embedded = true;
+      return db;
+    }
     cache_dir = internal::CacheDir(options);
     if (!cache_dir.empty()) {
-      cache_key = internal::CacheKey(rules);
       // An entry exists only for rules that compiled and validated before (the key covers
       // everything validation looks at), so a hit skips RE2 validation too.
       if (internal::LoadCached(cache_dir, cache_key, n, &impl)) {
@@ -247,49 +259,61 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
 
   if (!options.prefilter) return db;  // the reference mode never consults libhs
 
-  // Compile; a pattern libhs rejects falls back (regex -> literal; literal -> RE2 always)
-  // and the compile is retried, so no rule is ever dropped.
-  while (!patterns.empty()) {
-    std::vector<const char*> expressions;
-    std::vector<unsigned> flags, ids;
-    for (size_t k = 0; k < patterns.size(); ++k) {
-      expressions.push_back(patterns[k].expression.c_str());
-      flags.push_back(patterns[k].flags);
-      ids.push_back(static_cast<unsigned>(k));
-    }
-    hs_compile_error_t* error = nullptr;
-    hs_error_t rc = hs_compile_multi(expressions.data(), flags.data(), ids.data(),
-                                     static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK,
-                                     nullptr, &impl.hs, &error);
-    if (rc == HS_SUCCESS) break;
-    const int bad = error != nullptr ? error->expression : -1;
-    const std::string message = error != nullptr ? error->message : "unknown error";
-    hs_free_compile_error(error);
-    impl.hs = nullptr;
-    if (bad < 0 || static_cast<size_t>(bad) >= patterns.size()) {
-      return Status::Internal("libhs could not compile the rule database: " + message);
-    }
-    Pattern& p = patterns[bad];
-    if (p.regex_rule >= 0) {
-      p.expression = p.fallback_expression;
-      p.flags = p.fallback_flags;
-      p.regex_rule = -1;
-      ++impl.hs_fallbacks;
-    } else {
-      for (uint32_t r : p.rules) impl.gates[r] = Gate::kAlways;
-      patterns.erase(patterns.begin() + bad);
+  // Compile two databases: patterns that only path-filtered rules use, and the rest. A
+  // pattern libhs rejects falls back (regex -> literal; literal -> RE2 always) and the
+  // compile is retried, so no rule is ever dropped. Pattern ids are indices in `patterns`.
+  std::vector<bool> dropped(patterns.size(), false);
+  auto path_only_pattern = [&](const Pattern& p) {
+    return !p.rules.empty() && std::all_of(p.rules.begin(), p.rules.end(),
+                                           [&](uint32_t r) { return impl.has_path[r]; });
+  };
+  for (hs_database_t** out : {&impl.hs, &impl.hs_path}) {
+    const bool path_part = out == &impl.hs_path;
+    for (;;) {
+      std::vector<const char*> expressions;
+      std::vector<unsigned> flags, ids;
+      for (size_t k = 0; k < patterns.size(); ++k) {
+        if (dropped[k] || path_only_pattern(patterns[k]) != path_part) continue;
+        expressions.push_back(patterns[k].expression.c_str());
+        flags.push_back(patterns[k].flags);
+        ids.push_back(static_cast<unsigned>(k));
+      }
+      if (expressions.empty()) break;
+      hs_compile_error_t* error = nullptr;
+      hs_error_t rc = hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                                       static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK,
+                                       nullptr, out, &error);
+      if (rc == HS_SUCCESS) break;
+      const int bad = error != nullptr ? error->expression : -1;
+      const std::string message = error != nullptr ? error->message : "unknown error";
+      hs_free_compile_error(error);
+      *out = nullptr;
+      if (bad < 0 || static_cast<size_t>(bad) >= ids.size()) {
+        return Status::Internal("libhs could not compile the rule database: " + message);
+      }
+      const size_t k = ids[static_cast<size_t>(bad)];
+      Pattern& p = patterns[k];
+      if (p.regex_rule >= 0) {
+        p.expression = p.fallback_expression;
+        p.flags = p.fallback_flags;
+        p.regex_rule = -1;
+        ++impl.hs_fallbacks;
+      } else {
+        for (uint32_t r : p.rules) impl.gates[r] = Gate::kAlways;
+        dropped[k] = true;
+      }
     }
   }
   // A keyword-gated rule demoted above may still own other keyword patterns; drop those
   // references so that every rule is gated exactly as its gate says.
-  for (const Pattern& p : patterns) {
+  for (size_t k = 0; k < patterns.size(); ++k) {
     std::vector<uint32_t> owners;
-    for (uint32_t r : p.rules) {
-      if (impl.gates[r] != Gate::kAlways) owners.push_back(r);
+    for (uint32_t r : patterns[k].rules) {
+      if (!dropped[k] && impl.gates[r] != Gate::kAlways) owners.push_back(r);
     }
     impl.pattern_rules.push_back(std::move(owners));
   }
-  if (!cache_key.empty()) internal::StoreCached(cache_dir, cache_key, impl);
+  if (!cache_key.empty() && !cache_dir.empty()) internal::StoreCached(cache_dir, cache_key, impl);
   return db;
 }
 

@@ -68,9 +68,11 @@ struct Scanner::Impl {
         everywhere_rules.push_back(static_cast<uint32_t>(r));
       }
     }
-    if (db.hs != nullptr && db.options.prefilter &&
-        hs_alloc_scratch(db.hs, &scratch) != HS_SUCCESS) {
-      init_error = Status::Internal("libhs: could not allocate scratch space");
+    // One scratch serves both databases (libhs grows it to fit each).
+    for (const hs_database_t* d : {db.hs, db.hs_path}) {
+      if (d != nullptr && db.options.prefilter && hs_alloc_scratch(d, &scratch) != HS_SUCCESS) {
+        init_error = Status::Internal("libhs: could not allocate scratch space");
+      }
     }
   }
   ~Impl() {
@@ -204,9 +206,12 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
     static_cast<Impl*>(ctx)->raw_hits.emplace_back(id, static_cast<size_t>(to));
     return 0;
   };
-  if (hs_scan(db.hs, data.data(), static_cast<unsigned>(data.size()), 0, scratch, on_hit,
-              this) != HS_SUCCESS) {
-    return Status::Internal("libhs: scan failed");
+  // The path-filtered rules' database only where one of them is active (path_hits).
+  for (const hs_database_t* d : {db.hs, path_hits.empty() ? nullptr : db.hs_path}) {
+    if (d != nullptr && hs_scan(d, data.data(), static_cast<unsigned>(data.size()), 0, scratch,
+                                on_hit, this) != HS_SUCCESS) {
+      return Status::Internal("libhs: scan failed");
+    }
   }
   // libhs mostly reports in end-offset order already; sorting only when it did not saves
   // a noticeable share of the scan on keyword-dense text.
@@ -265,9 +270,9 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
   found.clear();
   for (uint32_t r : touched) regions[r].clear();  // left over only if a scan failed midway
   touched.clear();
+  path_hits.clear();
   if (db.path_set != nullptr) {
     for (uint32_t r : db.path_set_rules) active[r] = 0;
-    path_hits.clear();
     db.path_set->Match(re2::StringPiece(path.data(), path.size()), &path_hits);
     for (int k : path_hits) active[db.path_set_rules[static_cast<size_t>(k)]] = 1;
   }
@@ -297,7 +302,7 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
     if (!status.ok()) return status;
   }
 
-  if (db.options.prefilter && db.hs != nullptr && !data.empty()) {
+  if (db.options.prefilter && (db.hs != nullptr || db.hs_path != nullptr) && !data.empty()) {
     Status status = PrefilterRegions(data);
     if (!status.ok()) return status;
     // Merge overlapping windows so that every byte is searched once per rule.
