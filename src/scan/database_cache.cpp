@@ -21,7 +21,7 @@ namespace {
 
 constexpr char kMagic[4] = {'K', 'H', 'D', 'B'};
 // Bump whenever gate planning (literal extraction, flags, layout) changes meaning.
-constexpr uint32_t kFormat = 5;  // 5: a second libhs database for path-filtered rules
+constexpr uint32_t kFormat = 6;  // 6: libhs patterns without lazy class prefixes
 
 template <typename T>
 void Put(std::string* out, T v) {
@@ -139,36 +139,19 @@ bool DecodeEntry(std::string_view data, size_t rule_count, RuleDatabase::Impl* i
     pattern_rules.push_back(std::move(owners));
   }
   if (!r.AtEnd()) return false;
-  // The main database, then the path-filtered rules' one; either may be absent (size 0).
-  hs_database_t* hs[2] = {nullptr, nullptr};
-  auto free_all = [&hs] {
-    for (hs_database_t* d : hs) {
-      if (d != nullptr) hs_free_database(d);
-    }
-  };
-  for (hs_database_t*& d : hs) {
-    uint64_t size = 0;
-    std::string_view bytes;
-    if (!file.Get(&size) || !file.Bytes(size, &bytes) || (size > 0 && npatterns == 0)) {
-      free_all();
-      return false;
-    }
-    // libhs checks the database's magic, version, platform and CRC here.
-    if (size > 0 && hs_deserialize_database(bytes.data(), bytes.size(), &d) != HS_SUCCESS) {
-      d = nullptr;
-      free_all();
-      return false;
-    }
-  }
-  if (!file.AtEnd() || (npatterns > 0 && hs[0] == nullptr && hs[1] == nullptr)) {
-    free_all();
+  uint64_t size = 0;
+  std::string_view bytes;
+  if (!file.Get(&size) || !file.Bytes(size, &bytes) || !file.AtEnd()) return false;
+  if ((size == 0) != (npatterns == 0)) return false;
+  hs_database_t* hs = nullptr;
+  // libhs checks the database's magic, version, platform and CRC here.
+  if (size > 0 && hs_deserialize_database(bytes.data(), bytes.size(), &hs) != HS_SUCCESS) {
     return false;
   }
   impl->gates = std::move(gates);
   impl->hs_fallbacks = fallbacks;
   impl->pattern_rules = std::move(pattern_rules);
-  impl->hs = hs[0];
-  impl->hs_path = hs[1];
+  impl->hs = hs;
   return true;
 }
 
@@ -187,14 +170,12 @@ std::string EncodeEntry(const RuleDatabase::Impl& impl) {
   Put<uint64_t>(&out, meta.size());
   out += meta;
   out += Sha256Hex(meta);
-  for (const hs_database_t* d : {impl.hs, impl.hs_path}) {
-    char* bytes = nullptr;
-    size_t size = 0;
-    if (d != nullptr && hs_serialize_database(d, &bytes, &size) != HS_SUCCESS) return "";
-    Put<uint64_t>(&out, size);
-    out.append(bytes != nullptr ? bytes : "", size);
-    free(bytes);  // libhs' misc allocator defaults to malloc
-  }
+  char* bytes = nullptr;
+  size_t size = 0;
+  if (impl.hs != nullptr && hs_serialize_database(impl.hs, &bytes, &size) != HS_SUCCESS) return "";
+  Put<uint64_t>(&out, size);
+  out.append(bytes != nullptr ? bytes : "", size);
+  free(bytes);  // libhs' misc allocator defaults to malloc
   return out;
 }
 

@@ -259,57 +259,45 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
 
   if (!options.prefilter) return db;  // the reference mode never consults libhs
 
-  // Compile two databases: patterns that only path-filtered rules use, and the rest. A
-  // pattern libhs rejects falls back (regex -> literal; literal -> RE2 always) and the
-  // compile is retried, so no rule is ever dropped. Pattern ids are indices in `patterns`.
-  std::vector<bool> dropped(patterns.size(), false);
-  auto path_only_pattern = [&](const Pattern& p) {
-    return !p.rules.empty() && std::all_of(p.rules.begin(), p.rules.end(),
-                                           [&](uint32_t r) { return impl.has_path[r]; });
-  };
-  for (hs_database_t** out : {&impl.hs, &impl.hs_path}) {
-    const bool path_part = out == &impl.hs_path;
-    for (;;) {
-      std::vector<const char*> expressions;
-      std::vector<unsigned> flags, ids;
-      for (size_t k = 0; k < patterns.size(); ++k) {
-        if (dropped[k] || path_only_pattern(patterns[k]) != path_part) continue;
-        expressions.push_back(patterns[k].expression.c_str());
-        flags.push_back(patterns[k].flags);
-        ids.push_back(static_cast<unsigned>(k));
-      }
-      if (expressions.empty()) break;
-      hs_compile_error_t* error = nullptr;
-      hs_error_t rc = hs_compile_multi(expressions.data(), flags.data(), ids.data(),
-                                       static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK,
-                                       nullptr, out, &error);
-      if (rc == HS_SUCCESS) break;
-      const int bad = error != nullptr ? error->expression : -1;
-      const std::string message = error != nullptr ? error->message : "unknown error";
-      hs_free_compile_error(error);
-      *out = nullptr;
-      if (bad < 0 || static_cast<size_t>(bad) >= ids.size()) {
-        return Status::Internal("libhs could not compile the rule database: " + message);
-      }
-      const size_t k = ids[static_cast<size_t>(bad)];
-      Pattern& p = patterns[k];
-      if (p.regex_rule >= 0) {
-        p.expression = p.fallback_expression;
-        p.flags = p.fallback_flags;
-        p.regex_rule = -1;
-        ++impl.hs_fallbacks;
-      } else {
-        for (uint32_t r : p.rules) impl.gates[r] = Gate::kAlways;
-        dropped[k] = true;
-      }
+  // Compile; a pattern libhs rejects falls back (regex -> literal; literal -> RE2 always)
+  // and the compile is retried, so no rule is ever dropped.
+  while (!patterns.empty()) {
+    std::vector<const char*> expressions;
+    std::vector<unsigned> flags, ids;
+    for (size_t k = 0; k < patterns.size(); ++k) {
+      expressions.push_back(patterns[k].expression.c_str());
+      flags.push_back(patterns[k].flags);
+      ids.push_back(static_cast<unsigned>(k));
+    }
+    hs_compile_error_t* error = nullptr;
+    hs_error_t rc = hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                                     static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK,
+                                     nullptr, &impl.hs, &error);
+    if (rc == HS_SUCCESS) break;
+    const int bad = error != nullptr ? error->expression : -1;
+    const std::string message = error != nullptr ? error->message : "unknown error";
+    hs_free_compile_error(error);
+    impl.hs = nullptr;
+    if (bad < 0 || static_cast<size_t>(bad) >= patterns.size()) {
+      return Status::Internal("libhs could not compile the rule database: " + message);
+    }
+    Pattern& p = patterns[bad];
+    if (p.regex_rule >= 0) {
+      p.expression = p.fallback_expression;
+      p.flags = p.fallback_flags;
+      p.regex_rule = -1;
+      ++impl.hs_fallbacks;
+    } else {
+      for (uint32_t r : p.rules) impl.gates[r] = Gate::kAlways;
+      patterns.erase(patterns.begin() + bad);
     }
   }
   // A keyword-gated rule demoted above may still own other keyword patterns; drop those
   // references so that every rule is gated exactly as its gate says.
-  for (size_t k = 0; k < patterns.size(); ++k) {
+  for (const Pattern& p : patterns) {
     std::vector<uint32_t> owners;
-    for (uint32_t r : patterns[k].rules) {
-      if (!dropped[k] && impl.gates[r] != Gate::kAlways) owners.push_back(r);
+    for (uint32_t r : p.rules) {
+      if (impl.gates[r] != Gate::kAlways) owners.push_back(r);
     }
     impl.pattern_rules.push_back(std::move(owners));
   }

@@ -68,11 +68,9 @@ struct Scanner::Impl {
         everywhere_rules.push_back(static_cast<uint32_t>(r));
       }
     }
-    // One scratch serves both databases (libhs grows it to fit each).
-    for (const hs_database_t* d : {db.hs, db.hs_path}) {
-      if (d != nullptr && db.options.prefilter && hs_alloc_scratch(d, &scratch) != HS_SUCCESS) {
-        init_error = Status::Internal("libhs: could not allocate scratch space");
-      }
+    if (db.hs != nullptr && db.options.prefilter &&
+        hs_alloc_scratch(db.hs, &scratch) != HS_SUCCESS) {
+      init_error = Status::Internal("libhs: could not allocate scratch space");
     }
   }
   ~Impl() {
@@ -206,12 +204,9 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
     static_cast<Impl*>(ctx)->raw_hits.emplace_back(id, static_cast<size_t>(to));
     return 0;
   };
-  // The path-filtered rules' database only where one of them is active (path_hits).
-  for (const hs_database_t* d : {db.hs, path_hits.empty() ? nullptr : db.hs_path}) {
-    if (d != nullptr && hs_scan(d, data.data(), static_cast<unsigned>(data.size()), 0, scratch,
-                                on_hit, this) != HS_SUCCESS) {
-      return Status::Internal("libhs: scan failed");
-    }
+  if (hs_scan(db.hs, data.data(), static_cast<unsigned>(data.size()), 0, scratch, on_hit,
+              this) != HS_SUCCESS) {
+    return Status::Internal("libhs: scan failed");
   }
   // libhs mostly reports in end-offset order already; sorting only when it did not saves
   // a noticeable share of the scan on keyword-dense text.
@@ -302,7 +297,7 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
     if (!status.ok()) return status;
   }
 
-  if (db.options.prefilter && (db.hs != nullptr || db.hs_path != nullptr) && !data.empty()) {
+  if (db.options.prefilter && db.hs != nullptr && !data.empty()) {
     Status status = PrefilterRegions(data);
     if (!status.ok()) return status;
     // Merge overlapping windows so that every byte is searched once per rule.
