@@ -85,7 +85,7 @@ void AddScanOptions(CLI::App* cmd, ScanArgs& a) {
   // larger value is a mistake worth reporting rather than silently accepting.
   cmd->add_option("--max-line-length", a.max_line_length,
                   "On lines longer than BYTES (minified bundles), confirm each hit within 4 KiB of it, "
-                  "not over the whole line (1024..1073741824; default: 16 KiB)")
+                  "not over the whole line (default: 16 KiB)")
       ->type_name("BYTES")
       ->check(CLI::Range(size_t{1} << 10, size_t{1} << 30));
   cmd->add_option("--max-findings-per-file", a.max_findings_per_file, "Cap per file; the excess is noted (default: 1000)")
