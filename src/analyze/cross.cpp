@@ -1,6 +1,7 @@
 // Checks across the findings of a whole scan: forgeable tokens.
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <string>
 #include <unordered_set>
 
@@ -58,10 +59,21 @@ bool IsWeakJwtSecret(std::string_view secret) {
 }
 
 void CrossAnalyze(std::vector<findings::Finding>& findings) {
+  // Findings arrive in whatever order the worker threads finished their files. Visit them
+  // in report order instead, so that which finding is linked as a token's signer (when a
+  // secret occurs twice), the order of a secret's related tokens and which secrets the
+  // kMaxSecrets cap keeps are the same on every run.
+  std::vector<size_t> order(findings.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return findings::FindingLess(findings[a], findings[b]);
+  });
+
   // Distinct HMAC secrets of this scan, each with the first finding that holds it.
   std::vector<std::pair<std::string, size_t>> secrets;
   std::unordered_set<std::string> seen;
-  for (size_t i = 0; i < findings.size() && secrets.size() < kMaxSecrets; ++i) {
+  for (size_t o = 0; o < order.size() && secrets.size() < kMaxSecrets; ++o) {
+    const size_t i = order[o];
     const findings::Finding& f = findings[i];
     if (!f.facts.value("hmac_secret", false)) continue;
     for (std::string& k : KeysOf(f)) {
@@ -69,7 +81,7 @@ void CrossAnalyze(std::vector<findings::Finding>& findings) {
     }
   }
 
-  for (size_t t = 0; t < findings.size(); ++t) {
+  for (size_t t : order) {
     findings::Finding& token = findings[t];
     if (token.category != "jwt" || token.facts.value("jwe", false)) continue;
     std::string alg = token.facts.value("alg", "");

@@ -80,6 +80,14 @@ void AddScanOptions(CLI::App* cmd, ScanArgs& a) {
       ->check(CLI::Range(0, 256));
   cmd->add_option("--max-file-size", a.max_file_size, "Skip (and count) files larger than BYTES (default: 50 MiB)")
       ->type_name("BYTES");
+  // Below 1 KiB ordinary source lines would be windowed for no gain (a window is ±4 KiB);
+  // 1 GiB already means "never window" (files over 50 MiB are skipped by default), so a
+  // larger value is a mistake worth reporting rather than silently accepting.
+  cmd->add_option("--max-line-length", a.max_line_length,
+                  "On lines longer than BYTES (minified bundles), confirm each hit within 4 KiB of it, "
+                  "not over the whole line (default: 16 KiB)")
+      ->type_name("BYTES")
+      ->check(CLI::Range(size_t{1} << 10, size_t{1} << 30));
   cmd->add_option("--max-findings-per-file", a.max_findings_per_file, "Cap per file; the excess is noted (default: 1000)")
       ->type_name("N");
   cmd->add_flag("--no-prefilter", a.no_prefilter, "Run every rule's regex on every line (slow; for checking)");

@@ -24,6 +24,9 @@ struct ScanArgs {
   int threads = 0;                    // 0 = one per core
   uint64_t max_file_size = 50ull << 20;
   size_t max_findings_per_file = 1000;
+  // --max-line-length: longer lines are confirmed in windows (scan::DatabaseOptions::long_line).
+  static constexpr size_t kDefaultMaxLineLength = 16 << 10;
+  size_t max_line_length = kDefaultMaxLineLength;
   bool no_prefilter = false;
   std::string color = "auto";         // auto | always | never (NO_COLOR honoured)
   bool quiet = false;

@@ -78,6 +78,9 @@ class ProgressLine {
 
 }  // namespace
 
+static_assert(ScanArgs::kDefaultMaxLineLength == scan::DatabaseOptions::kDefaultLongLine,
+              "--max-line-length's default is the scanner's");
+
 Result<ScanRun> ExecuteScan(const ScanArgs& args) {
   ScanRun run;
   int modes = (args.history ? 1 : 0) + (args.staged ? 1 : 0) + (!args.diff.empty() ? 1 : 0);
@@ -125,6 +128,7 @@ Result<ScanRun> ExecuteScan(const ScanArgs& args) {
 
   scan::DatabaseOptions db_options;
   db_options.prefilter = !args.no_prefilter;
+  db_options.long_line = args.max_line_length;
   Result<std::unique_ptr<scan::RuleDatabase>> db = scan::RuleDatabase::Build(run.rules.set, db_options);
   if (!db.ok()) return db.status();
   Result<std::unique_ptr<findings::AllowlistFilter>> filter = findings::AllowlistFilter::Build(run.rules.set);

@@ -19,6 +19,11 @@ struct DatabaseOptions {
   // ~300 ms and pre-commit must feel instant; any unreadable/stale entry is a miss.
   bool use_cache = true;  // false: always compile
   std::string cache_dir;  // "" = $XDG_CACHE_HOME/keyhole, else ~/.cache/keyhole
+  // Lines longer than this many bytes (minified bundles) are confirmed in windows around
+  // each prefilter hit rather than whole (--max-line-length). The window's half-width does
+  // not scale with it: it is bounded by how long a secret can be, not by the line.
+  static constexpr size_t kDefaultLongLine = 16 << 10;
+  size_t long_line = kDefaultLongLine;
 };
 
 // How a rule gets into the prefilter.

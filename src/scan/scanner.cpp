@@ -10,9 +10,9 @@
 namespace keyhole::scan {
 namespace {
 
-// Lines longer than this (minified bundles) are confirmed in windows around each hit, so
-// that many hits on one 20 MB line cost O(hits × window), not O(hits × line).
-constexpr size_t kLongLine = 16 << 10;
+// Lines longer than DatabaseOptions::long_line (minified bundles) are confirmed in windows
+// around each hit, so that many hits on one 20 MB line cost O(hits × window), not
+// O(hits × line).
 // Half-width of such a window: far longer than any secret a rule describes.
 constexpr size_t kLineWindow = 4 << 10;
 // How far from a match, within its line(s), one of the rule's keywords may be.
@@ -230,7 +230,7 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
       while (le < n && !IsEol(data[le])) ++le;
       have_line = true;
     }
-    const bool long_line = le - ls > kLongLine;
+    const bool long_line = le - ls > db.options.long_line;
     if (!long_line) {
       if (last_line[id] == ls) continue;
       last_line[id] = ls;

@@ -5,9 +5,10 @@
 // - A rule's RE2 runs over each line (lines end at "\n", "\r\n" or a lone "\r") with that
 //   line as its whole text, so ^ and $ mean line start/end. Multi-line rules (the regex
 //   names \n or \r, sets (?s), uses [\s\S], or is a -----BEGIN block) run over the blob.
-// - Lines over 16 KiB (minified bundles) are confirmed in ±4 KiB windows around each
-//   prefilter hit (±8 KiB around a keyword hit, since the keyword may be 4 KiB away), so a
-//   match over ~4 KiB long on such a line may be cut or missed.
+// - Lines over DatabaseOptions::long_line bytes (default 16 KiB; --max-line-length) —
+//   minified bundles — are confirmed in ±4 KiB windows around each prefilter hit (±8 KiB
+//   around a keyword hit, since the keyword may be 4 KiB away), so a match over ~4 KiB
+//   long on such a line may be cut or missed.
 // - A rule with keywords reports a match only if a keyword (ASCII case-insensitive) occurs
 //   in the match's line(s) within 4 KiB of it.
 // - The secret is `secret_group`; unset, the first non-empty group, else the whole match

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <ctime>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "core/text.h"
@@ -79,11 +80,20 @@ bool IsPartialClone(git_repository* repo) {
     return true;
   }
   git_error_clear();
+  // remote.<name>.promisor, matched here rather than with git_config_iterator_glob_new:
+  // libgit2 1.5's git_regexp_match leaks its PCRE2 match data on every entry that does
+  // not match (fixed upstream in libgit2 PR #6382, 1.6), which LeakSanitizer reports.
   bool promisor = false;
   git_config_iterator* it = nullptr;
-  if (git_config_iterator_glob_new(&it, cfg, "^remote\\..*\\.promisor$") == 0) {
+  if (git_config_iterator_new(&it, cfg) == 0) {
+    constexpr std::string_view kPrefix = "remote.", kSuffix = ".promisor";
     git_config_entry* entry = nullptr;
     while (!promisor && git_config_next(&entry, it) == 0) {
+      const std::string_view name = entry->name;  // section and key lower-cased by libgit2
+      if (name.size() < kPrefix.size() + kSuffix.size() || name.substr(0, kPrefix.size()) != kPrefix ||
+          name.substr(name.size() - kSuffix.size()) != kSuffix) {
+        continue;
+      }
       int value = 0;
       promisor = git_config_parse_bool(&value, entry->value) == 0 && value != 0;
     }

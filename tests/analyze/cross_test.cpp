@@ -49,6 +49,36 @@ TEST(CrossAnalyze, TokenSignedWithASecretFoundElsewhereIsForgeableAndLinked) {
   EXPECT_EQ(tokens[0].message.find(secret), std::string::npos);
 }
 
+// Worker threads hand findings over in any order; the links must not depend on it. The
+// secret occurs in two files and signs two tokens, all given in reverse report order:
+// each token links the secret's first occurrence in report order, and that occurrence
+// lists the tokens in report order.
+TEST(CrossAnalyze, LinksFollowReportOrderNotArrivalOrder) {
+  const std::string secret = "Zx81-fixture-hmac-c0de";
+  std::string token1 = Hs(Claims(), secret), token2 = Hs("{\"sub\":\"u-8\"}", secret);
+  auto all = Scan({{"z/call.sh", "curl -H \"Authorization: Bearer " + token2 + "\" https://x\n"},
+                   {"y/call.sh", "curl -H \"Authorization: Bearer " + token1 + "\" https://x\n"},
+                   {"b/config.js", "const JWT_SECRET = \"" + secret + "\";\n"},
+                   {"a/config.js", "const JWT_SECRET = \"" + secret + "\";\n"}});
+  auto tokens = OfRule(all, "jwt");
+  ASSERT_EQ(tokens.size(), 2u);
+  for (const auto& t : tokens) {
+    ASSERT_EQ(t.related.size(), 1u) << t.path;
+    EXPECT_EQ(t.related[0].path, "a/config.js") << t.path;
+  }
+  auto secrets = OfRule(all, "signing-secret-assignment");
+  ASSERT_EQ(secrets.size(), 2u);
+  for (const auto& s : secrets) {
+    if (s.path != "a/config.js") {
+      EXPECT_TRUE(s.related.empty()) << s.path;
+      continue;
+    }
+    ASSERT_EQ(s.related.size(), 2u);
+    EXPECT_EQ(s.related[0].path, "y/call.sh");
+    EXPECT_EQ(s.related[1].path, "z/call.sh");
+  }
+}
+
 TEST(CrossAnalyze, TokenSignedWithAWeakSecretIsForgeable) {
   for (std::string alg : {"HS256", "HS384", "HS512"}) {
     auto all = Scan({{"a.txt", "token: " + Hs(Claims(), "your-256-bit-secret", alg) + "\n"}});
