@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -86,5 +87,27 @@ bool UseColor(const std::string& mode, bool to_stdout) {
 }
 
 bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
+
+std::string ProgressText(uint64_t done, uint64_t planned, uint64_t bytes, double seconds) {
+  const double mb = static_cast<double>(bytes) / 1e6;
+  const double rate = seconds > 0 ? mb / seconds : 0.0;
+  char buf[160];
+  if (planned == 0) {
+    std::snprintf(buf, sizeof buf, "keyhole: %llu files, %.1f MB, %.1f MB/s",
+                  static_cast<unsigned long long>(done), mb, rate);
+    return buf;
+  }
+  done = std::min(done, planned);
+  int n = std::snprintf(buf, sizeof buf, "keyhole: %llu of %llu blobs (%llu%%), %.1f MB, %.1f MB/s",
+                        static_cast<unsigned long long>(done),
+                        static_cast<unsigned long long>(planned),
+                        static_cast<unsigned long long>(done * 100 / planned), mb, rate);
+  // Time left by the blob rate so far; said only once there is a rate to go by.
+  if (done > 0 && done < planned && seconds >= 1.0 && n > 0 && static_cast<size_t>(n) < sizeof buf) {
+    const double left = seconds * static_cast<double>(planned - done) / static_cast<double>(done);
+    std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), ", ~%.0f s left", left);
+  }
+  return buf;
+}
 
 }  // namespace keyhole::cli

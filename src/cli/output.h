@@ -1,6 +1,7 @@
 // Where reports go: stdout or a file created with mode 0600 (reports describe secrets).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -19,5 +20,10 @@ bool UseColor(const std::string& mode, bool to_stdout);
 
 // True if stderr is a terminal (progress lines).
 bool StderrIsTerminal();
+
+// The progress line's text after `seconds`: "keyhole: 120 files, 3.4 MB, 56.7 MB/s", and
+// when the source knows how many it will hand out (`planned` > 0, git modes after their
+// walk) "keyhole: 1200 of 16989 blobs (7%), 3.4 MB, 56.7 MB/s, ~12 s left".
+std::string ProgressText(uint64_t done, uint64_t planned, uint64_t bytes, double seconds);
 
 }  // namespace keyhole::cli

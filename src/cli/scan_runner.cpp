@@ -58,10 +58,9 @@ class ProgressLine {
 
   void Draw() {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    double mb = static_cast<double>(stats_.bytes_scanned.load()) / 1e6;
-    std::fprintf(stderr, "\r\033[Kkeyhole: %llu files, %.1f MB, %.1f MB/s",
-                 static_cast<unsigned long long>(stats_.files_scanned.load()), mb,
-                 secs > 0 ? mb / secs : 0.0);
+    const std::string line = ProgressText(stats_.files_scanned.load(), stats_.files_planned.load(),
+                                          stats_.bytes_scanned.load(), secs);
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
     std::fflush(stderr);
     drawn_ = true;
   }

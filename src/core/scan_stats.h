@@ -24,6 +24,9 @@ class ScanStats {
   std::atomic<uint64_t> skipped_ignored{0};     // .gitignore'd, LFS pointers, submodules...
   std::atomic<uint64_t> skipped_symlinks{0};    // symlinks leaving the root, loops
   std::atomic<uint64_t> missing_objects{0};     // partial-clone objects absent by design
+  // Files or blobs the source will hand out in all, once it knows (git modes, after their
+  // walk); 0 while unknown. Only the progress line reads it (for "of N" and the time left).
+  std::atomic<uint64_t> files_planned{0};
 
   void AddError(std::string path, std::string message);
   void AddNote(std::string note);               // e.g. "shallow clone: history is incomplete"

@@ -223,6 +223,7 @@ Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
                  const std::vector<GitFacts>& facts, int threads, bool partial_clone,
                  const SourceOptions& opts, const BlobSink& sink, ScanStats& stats) {
   const size_t n = tasks.size();
+  stats.files_planned.store(n, std::memory_order_relaxed);
   if (n == 0) return Status::OK();
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(threads), n));

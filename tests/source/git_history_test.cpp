@@ -50,6 +50,19 @@ TEST(GitHistorySource, DeletedSecretIsFoundAtTheCommitThatIntroducedIt) {
   EXPECT_EQ(stats.error_count(), 0u);
 }
 
+TEST(GitHistorySource, PlansEveryUniqueBlobBeforeReadingThem) {
+  // The progress line says "N of M blobs": M is known once the walk is done.
+  Repo r;
+  r.Commit("a.txt", "one\n", "first");
+  r.Commit("a.txt", "two\n", "second");
+  r.Commit("b.txt", "one\n", "same content as a.txt's first version: one blob");
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  EXPECT_EQ(stats.files_planned.load(), 2u);
+  EXPECT_EQ(stats.files_scanned.load(), 2u);
+}
+
 TEST(GitHistorySource, SecretOnlyOnASideBranchIsFound) {
   Repo r;
   r.Commit("a.txt", "a\n", "initial");
