@@ -511,8 +511,9 @@ Result<RuleSet> DefaultRules() {
       for (Allowlist& a : one->allowlists) all.allowlists.push_back(std::move(a));
     }
     // Every rule and allowlist was checked by ParseFile except for compiling its regexes:
-    // the suite validates the embedded set (DefaultRules.LoadAndValidate), and
-    // RuleDatabase::Build compiles every regex whenever its cache has no entry.
+    // the build does that (tools/embed_database.cpp fails on a rule that does not compile),
+    // so does the suite (DefaultRules.LoadAndValidate), and RuleDatabase::Build compiles
+    // every regex whenever it has neither an embedded nor a cached database for the rules.
     return all;
   }();
   return kDefaults;
