@@ -88,10 +88,23 @@ bool UseColor(const std::string& mode, bool to_stdout) {
 
 bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
 
-std::string ProgressText(uint64_t done, uint64_t planned, uint64_t bytes, double seconds) {
-  const double mb = static_cast<double>(bytes) / 1e6;
+std::string ProgressText(const ProgressCounts& c, double seconds) {
+  uint64_t done = c.done;
+  const uint64_t planned = c.planned;
+  const double mb = static_cast<double>(c.bytes) / 1e6;
   const double rate = seconds > 0 ? mb / seconds : 0.0;
   char buf[160];
+  if (planned == 0 && done == 0 && c.commits_planned > 0) {
+    std::snprintf(buf, sizeof buf, "keyhole: reading history, %llu of %llu commits",
+                  static_cast<unsigned long long>(c.commits_walked),
+                  static_cast<unsigned long long>(c.commits_planned));
+    return buf;
+  }
+  if (planned == 0 && done == 0 && c.commits_walked > 0) {  // still finding the commits
+    std::snprintf(buf, sizeof buf, "keyhole: reading history, %llu commits",
+                  static_cast<unsigned long long>(c.commits_walked));
+    return buf;
+  }
   if (planned == 0) {
     std::snprintf(buf, sizeof buf, "keyhole: %llu files, %.1f MB, %.1f MB/s",
                   static_cast<unsigned long long>(done), mb, rate);

@@ -58,8 +58,13 @@ class ProgressLine {
 
   void Draw() {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const std::string line = ProgressText(stats_.files_scanned.load(), stats_.files_planned.load(),
-                                          stats_.bytes_scanned.load(), secs);
+    ProgressCounts counts;
+    counts.done = stats_.files_scanned.load();
+    counts.planned = stats_.files_planned.load();
+    counts.bytes = stats_.bytes_scanned.load();
+    counts.commits_walked = stats_.commits_walked.load();
+    counts.commits_planned = stats_.commits_planned.load();
+    const std::string line = ProgressText(counts, secs);
     std::fprintf(stderr, "\r\033[K%s", line.c_str());
     std::fflush(stderr);
     drawn_ = true;

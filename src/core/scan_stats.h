@@ -27,6 +27,9 @@ class ScanStats {
   // Files or blobs the source will hand out in all, once it knows (git modes, after their
   // walk); 0 while unknown. Only the progress line reads it (for "of N" and the time left).
   std::atomic<uint64_t> files_planned{0};
+  // History scans: commits whose trees the attribution walk has read, of how many.
+  std::atomic<uint64_t> commits_walked{0};
+  std::atomic<uint64_t> commits_planned{0};
 
   void AddError(std::string path, std::string message);
   void AddNote(std::string note);               // e.g. "shallow clone: history is incomplete"

@@ -317,6 +317,7 @@ class GitHistorySource final : public Source {
         continue;
       }
       CommitPtr commit(c);
+      stats.commits_walked.fetch_add(1, std::memory_order_relaxed);  // progress: commits found
       stack.push_back(Frame{f.commit, *git_commit_tree_id(c), true});
       if (shallow.count(f.commit) != 0) continue;  // parents cut off by the shallow clone
       // Pushed last-parent first so the first parent's history is emitted first.
@@ -326,7 +327,11 @@ class GitHistorySource final : public Source {
       }
     }
     ReportMissing(missing, "commit", partial_, stats);
+    // Progress, second phase: the commits' trees, N of M.
+    stats.commits_walked.store(0, std::memory_order_relaxed);
+    stats.commits_planned.store(order.size(), std::memory_order_relaxed);
     for (const auto& [commit_id, tree_id] : order) {
+      stats.commits_walked.fetch_add(1, std::memory_order_relaxed);
       int32_t commit_facts = -2;  // -2: not yet needed (most commits introduce few blobs)
       auto make_facts = [&, id = commit_id]() -> int32_t {
         git_commit* c = nullptr;

@@ -61,6 +61,8 @@ TEST(GitHistorySource, PlansEveryUniqueBlobBeforeReadingThem) {
   ASSERT_TRUE(c.status.ok()) << c.status.ToString();
   EXPECT_EQ(stats.files_planned.load(), 2u);
   EXPECT_EQ(stats.files_scanned.load(), 2u);
+  EXPECT_EQ(stats.commits_planned.load(), 3u);
+  EXPECT_EQ(stats.commits_walked.load(), 3u);
 }
 
 TEST(GitHistorySource, SecretOnlyOnASideBranchIsFound) {
