@@ -222,6 +222,41 @@ constexpr std::string_view kReferencePrefixes[] = {
 constexpr std::string_view kInterpolationOpeners[] = {"${", "{{", "{%", "%(", "%{", "#{",
                                                       "$(", "<%", "@{", "[[", "$ENV{"};
 
+// Closers of kInterpolationOpeners, index for index.
+constexpr std::string_view kInterpolationClosers[] = {"}", "}}", "%}", ")", "}", "}",
+                                                      ")", "%>", "}", "]]", "}"};
+static_assert(std::size(kInterpolationOpeners) == std::size(kInterpolationClosers));
+
+// Whether `s` holds an interpolation: an opener, an expression (a name, a path, a call:
+// `STRIPE_KEY`, ` .Values.apiKey `, `env('X')`, `cat /run/secrets/db`) and its closer. An
+// opener alone is not enough: random secrets (WordPress salts are 64 printable characters)
+// contain "#{", "${" or "[[" about one time in twelve, and were dropped as references.
+bool HasInterpolation(std::string_view s) {
+  auto expression_char = [](char c) {
+    return IsAlnum(c) || std::string_view("_.:-[]'\" /|(),=?").find(c) != std::string_view::npos;
+  };
+  for (size_t k = 0; k < std::size(kInterpolationOpeners); ++k) {
+    const std::string_view open = kInterpolationOpeners[k], close = kInterpolationClosers[k];
+    for (size_t at = s.find(open); at != std::string_view::npos; at = s.find(open, at + 1)) {
+      const size_t inner = at + open.size();
+      const size_t end = s.find(close, inner);
+      if (end == std::string_view::npos) break;
+      std::string_view expr = s.substr(inner, end - inner);
+      if (open == "<%" && !expr.empty() && (expr[0] == '=' || expr[0] == '-')) expr.remove_prefix(1);  // ERB
+      while (!expr.empty() && expr.front() == ' ') expr.remove_prefix(1);
+      while (!expr.empty() && expr.back() == ' ') expr.remove_suffix(1);
+      if (expr.empty() || expr.size() > 120) continue;
+      if (!IsUpper(expr[0]) && !IsLower(expr[0]) && std::string_view("_.$@'\"{").find(expr[0]) == std::string_view::npos) {
+        continue;
+      }
+      // `${{ secrets.X }}`: the inner braces belong to the expression.
+      if (expr[0] == '{') expr = expr.substr(1);
+      if (std::all_of(expr.begin(), expr.end(), expression_char)) return true;
+    }
+  }
+  return false;
+}
+
 // `$VAR`, `$api_key`, `$env:TOKEN`: a shell/PHP/PowerShell variable, the whole value.
 bool IsDollarVariable(std::string_view s) {
   if (s.size() < 2 || s[0] != '$') return false;
@@ -250,9 +285,7 @@ bool IsUpperSnakeIdentifier(std::string_view s) {
 
 bool IsReference(std::string_view secret, std::string_view line) {
   if (secret.empty()) return false;
-  for (std::string_view o : kInterpolationOpeners) {
-    if (Contains(secret, o)) return true;
-  }
+  if (HasInterpolation(secret)) return true;
   if (Contains(secret, "}}")) return true;
   if (IsDollarVariable(secret)) return true;
   std::string lower = AsciiLower(secret);

@@ -89,6 +89,25 @@ TEST(IsReference, RecognisesReferencesInTheValue) {
   }
 }
 
+TEST(IsReference, TemplatesWithExpressionsInsideAreReferences) {
+  for (const char* s : {"prefix-${DB_PASS}-suffix", "{{ .Values.db.password | b64enc }}",
+                        "<%= ENV['API_KEY'] %>", "$(cat /run/secrets/db_password)",
+                        "#{ENV.fetch('TOKEN')}", "[[ vault_token ]]", "${env('X')}"}) {
+    EXPECT_TRUE(IsReference(s, std::string("key = '") + s + "'")) << s;
+  }
+}
+
+TEST(IsReference, RandomSecretsContainingAnOpenerAreLiterals) {
+  // WordPress salts: 64 random printable characters, so "#{", "${", "[[" or "$(" turn up
+  // about one time in twelve, without an expression and its closer after them.
+  for (const char* s : {"|4y@. Y?(mIG:}@t}#{2)~v^V:Aap044m3OgDEs)&eVL0bYeb7/1qd-zGIY$w_8G",
+                        "Q5x${;7&k]L^2zP!r#Vb%Hm+3w~Jd*8u@Fy9g<Tn0s>Ea6c?Wq1i=Ro4t|Sl",
+                        "m[[9#Kd2!vP&x7^Qa%Lz0*Bn$(3@rT+e8~Yw>c5<Hj?u1=Fs6}oG4i|Xk;gN",
+                        "aB3$(kL9@x!#%^&*Zq2wE4rT6yU8iO0pA1sD3fG5hJ7kL9zX<>?,;:~`-_+="}) {
+    EXPECT_FALSE(IsReference(s, std::string("define( 'AUTH_KEY', '") + s + "' );")) << s;
+  }
+}
+
 TEST(IsReference, RecognisesReferencesFromTheLine) {
   EXPECT_TRUE(IsReference("API_TOKEN_VALUE", "url: https://x/${API_TOKEN_VALUE}"));
   EXPECT_TRUE(IsReference("token", "auth: {{ token }}"));
