@@ -42,7 +42,6 @@ struct RuleDatabase::Impl {
   hs_database_t* hs = nullptr;
   size_t hs_fallbacks = 0;
   bool from_cache = false;
-  bool from_embedded = false;
 
   ~Impl() {
     if (hs != nullptr) hs_free_database(hs);

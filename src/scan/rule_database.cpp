@@ -81,8 +81,6 @@ Gate RuleDatabase::gate(size_t rule_index) const { return impl_->gates.at(rule_i
 
 bool RuleDatabase::loaded_from_cache() const { return impl_->from_cache; }
 
-bool RuleDatabase::loaded_from_embedded() const { return impl_->from_embedded; }
-
 GateStats RuleDatabase::gate_stats() const {
   GateStats s;
   for (Gate g : impl_->gates) {
@@ -148,7 +146,6 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
     const EmbeddedDatabase embedded = EmbeddedDefaultDatabase();
     if (!embedded.key.empty() && embedded.key == cache_key &&
         internal::DecodeEntry(embedded.entry, n, &impl)) {
-      impl.from_embedded = true;
       return db;
     }
     cache_dir = internal::CacheDir(options);

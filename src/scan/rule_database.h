@@ -54,8 +54,6 @@ class RuleDatabase {
   GateStats gate_stats() const;
   // Whether the libhs database was loaded from the cache rather than compiled.
   bool loaded_from_cache() const;
-  // Whether it is the database compiled into the binary at build time (default rules only).
-  bool loaded_from_embedded() const;
 
   struct Impl;
   const Impl& impl() const { return *impl_; }
