@@ -75,15 +75,17 @@ std::string CheckRule(const Rule& r, bool require_pattern, bool compile_regexes)
   if (require_pattern && r.regex.empty() && r.path.empty()) {
     return "rule has neither 'regex' nor 'path'";
   }
-  if (!r.regex.empty() && compile_regexes) {
-    int groups = 0;
-    std::string err = CompileError(r.regex, &groups);
-    if (!err.empty()) return "regex does not compile: " + err;
-    if (r.secret_group > groups) {
-      return "secretGroup " + std::to_string(r.secret_group) + " but the regex has only " +
-             std::to_string(groups) + " capture group(s)";
+  if (!r.regex.empty()) {
+    if (compile_regexes) {
+      int groups = 0;
+      std::string err = CompileError(r.regex, &groups);
+      if (!err.empty()) return "regex does not compile: " + err;
+      if (r.secret_group > groups) {
+        return "secretGroup " + std::to_string(r.secret_group) + " but the regex has only " +
+               std::to_string(groups) + " capture group(s)";
+      }
     }
-  } else if (r.regex.empty() && r.secret_group > 0 && (require_pattern || !r.path.empty())) {
+  } else if (r.secret_group > 0 && (require_pattern || !r.path.empty())) {
     // (A config rule with neither regex nor path amends a rule that has one.)
     return "secretGroup set on a rule without a regex";
   }
