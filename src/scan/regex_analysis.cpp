@@ -495,16 +495,18 @@ std::string EscapeForHs(std::string_view bytes) {
   return out;
 }
 
-std::optional<LazyClassPrefix> SplitLazyClassPrefix(std::string_view regex) {
-  size_t i = 0;
-  if (regex.substr(0, 2) == "(?") {  // a leading flag group, e.g. (?i)
-    size_t end = regex.find(')');
-    if (end == std::string_view::npos) return std::nullopt;
-    for (size_t k = 2; k < end; ++k) {
-      if (std::string_view("imsU").find(regex[k]) == std::string_view::npos) return std::nullopt;
-    }
-    i = end + 1;
+size_t LeadingFlagGroupLength(std::string_view regex) {
+  if (regex.substr(0, 2) != "(?") return 0;
+  const size_t end = regex.find(')');
+  if (end == std::string_view::npos) return 0;
+  for (size_t k = 2; k < end; ++k) {
+    if (std::string_view("imsU").find(regex[k]) == std::string_view::npos) return 0;
   }
+  return end + 1;
+}
+
+std::optional<LazyClassPrefix> SplitLazyClassPrefix(std::string_view regex) {
+  const size_t i = LeadingFlagGroupLength(regex);
   const std::string_view flags = regex.substr(0, i);
   if (i >= regex.size() || regex[i] != '[') return std::nullopt;
   const size_t class_end = SkipClass(regex, i);

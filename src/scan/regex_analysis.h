@@ -40,6 +40,10 @@ bool HasBoundaryAssertion(std::string_view regex);
 // judging line ends. nullopt when an assertion carries a quantifier (not worth the risk).
 std::optional<std::string> WithoutBoundaryAssertions(std::string_view regex);
 
+// Length of a leading flag group such as `(?i)` or `(?is)` (flags among i, m, s, U), or 0
+// when `regex` does not start with one.
+size_t LeadingFlagGroupLength(std::string_view regex);
+
 // A pattern of the form FLAGS CLASS{0,N}? REST (gitleaks' generated rules all start with
 // `(?i)[\w.-]{0,50}?`): the lazy class prefix only widens a match leftwards, so a search for
 // FLAGS REST finds the same matches, each to be widened afterwards by up to `max` bytes of

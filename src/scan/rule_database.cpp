@@ -43,21 +43,16 @@ std::string Where(const rules::Rule& rule) {
 
 // Moves a leading RE2 flag group such as "(?i)" into libhs flags. Returns the rest.
 std::string_view StripLeadingFlags(std::string_view regex, unsigned* flags) {
-  if (regex.substr(0, 2) != "(?") return regex;
-  size_t end = regex.find(')');
-  if (end == std::string_view::npos) return regex;
-  unsigned f = 0;
-  for (size_t k = 2; k < end; ++k) {
+  const size_t length = internal::LeadingFlagGroupLength(regex);
+  for (size_t k = 2; k + 1 < length; ++k) {
     switch (regex[k]) {
-      case 'i': f |= HS_FLAG_CASELESS; break;
-      case 's': f |= HS_FLAG_DOTALL; break;
-      case 'm': f |= HS_FLAG_MULTILINE; break;
-      case 'U': break;  // greediness does not change which ends exist
-      default: return regex;
+      case 'i': *flags |= HS_FLAG_CASELESS; break;
+      case 's': *flags |= HS_FLAG_DOTALL; break;
+      case 'm': *flags |= HS_FLAG_MULTILINE; break;
+      default: break;  // 'U': greediness does not change which ends exist
     }
   }
-  *flags |= f;
-  return regex.substr(end + 1);
+  return regex.substr(length);
 }
 
 // True if libhs accepts `expression` in prefilter mode and it cannot match empty.
