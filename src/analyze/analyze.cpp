@@ -3,9 +3,14 @@
 #include "analyze/jwt.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <optional>
 
 #include "analyze/analyzer.h"
+#include "analyze/base64.h"
+#include "analyze/context.h"
 #include "analyze/credential_files.h"
 #include "analyze/decode.h"
 #include "analyze/file_context.h"
@@ -97,6 +102,14 @@ struct Level {
   std::optional<LineIndex> index;      // built on first use: most blobs have no candidate
   std::optional<FileContext> context;  // computed on the first surviving candidate
   size_t next_order = 0;               // Pending::order
+  // Hits of context rules (analyzer "context"): their keywords mark lines whose bindings
+  // FromContext judges. (line, rule index, offset of the hit)
+  struct ContextHit {
+    uint32_t line;
+    size_t rule_index;
+    size_t offset;
+  };
+  std::vector<ContextHit> context_hits;
 
   const LineIndex& Index() {
     if (!index) index.emplace(blob.bytes());
@@ -154,6 +167,10 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
       continue;
     }
     const rules::Rule& rule = lv.rules.rules[m.rule_index];
+    if (rule.analyzer == "context") {
+      lv.context_hits.push_back({lv.Index().At(m.match_begin).line, m.rule_index, m.match_begin});
+      continue;
+    }
     std::string_view secret = data.substr(m.secret_begin, m.secret_end - m.secret_begin);
     std::string_view match = data.substr(m.match_begin, m.match_end - m.match_begin);
 
@@ -249,7 +266,7 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
     Blob decoded(Origin{origin.path, origin.blob_id, origin.git}, std::move(text));
     matches.clear();
     if (!lv.options.scanner->Scan(decoded.bytes(), origin.path, &matches).ok()) continue;
-    Level inner{decoded, lv.rules, lv.options, lv.depth + 1, std::nullopt, std::nullopt, 0};
+    Level inner{decoded, lv.rules, lv.options, lv.depth + 1, std::nullopt, std::nullopt, 0, {}};
     std::vector<Pending> found;
     AnalyzeLevel(inner, matches, inner_begin, inner_end, &found);
 
@@ -270,9 +287,177 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
   }
 }
 
+// Developer aid for tools/train_context_model.py: with KEYHOLE_CONTEXT_DUMP=FILE, every
+// context candidate's features are appended to FILE as JSON Lines (no secret values).
+void DumpCandidate(std::string_view path, uint32_t line, size_t col_begin, size_t col_end,
+                   std::string_view name, double score, const std::vector<float>& x) {
+  static const char* target = std::getenv("KEYHOLE_CONTEXT_DUMP");
+  if (target == nullptr || *target == '\0') return;
+  static std::mutex mu;
+  static FILE* out = std::fopen(target, "a");
+  if (out == nullptr) return;
+  nlohmann::json j = {{"path", std::string(path)}, {"line", line}, {"vb", col_begin},
+                      {"ve", col_end}, {"name", std::string(name.substr(0, 64))},
+                      {"score", score}, {"x", x}};
+  std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::lock_guard<std::mutex> lock(mu);
+  std::fprintf(out, "%s\n", text.c_str());
+  std::fflush(out);
+}
+
+// The context rule that owns a binding named `name`: a password name goes to a rule with a
+// password keyword, any other name to the first hit rule with one of its keywords in the
+// name, else to the first rule hit on the line.
+size_t OwningRule(const Level& lv, const std::vector<size_t>& rules_hit, std::string_view name,
+                  NameClass cls) {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  auto has_keyword = [&](const rules::Rule& r, bool password_only) {
+    for (const std::string& k : r.keywords) {
+      bool pw = k.find("pass") != std::string::npos || k == "pwd";
+      if (password_only ? pw : lower.find(k) != std::string::npos) return true;
+    }
+    return false;
+  };
+  if (cls == NameClass::kPassword) {
+    for (size_t ri : rules_hit) {
+      if (has_keyword(lv.rules.rules[ri], true)) return ri;
+    }
+  }
+  for (size_t ri : rules_hit) {
+    if (!has_keyword(lv.rules.rules[ri], true) && has_keyword(lv.rules.rules[ri], false)) return ri;
+  }
+  return rules_hit.front();
+}
+
+// True if `v` is base64 of printable text (`Y2hhbmdlbWU=`, a docker `auth` of "user:"):
+// the decoder (FromDecoded) judges what it holds, a context guess about the encoding would
+// only repeat or contradict it.
+bool IsBase64OfText(std::string_view v) {
+  if (v.size() < 8 || v.size() % 4 != 0) return false;
+  std::optional<std::string> d = Base64Decode(v);
+  if (!d || d->size() < 4) return false;
+  return std::all_of(d->begin(), d->end(), [](char c) {
+    return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r';
+  });
+}
+
+// Candidates from bindings on the lines where a context rule's keyword occurs (context.h):
+// each binding whose name says credential is scored by the context model.
+void FromContext(Level& lv, std::vector<Pending>* pending) {
+  if (lv.context_hits.empty()) return;
+  static const size_t kBindingsFeature = static_cast<size_t>(
+      std::find(FeatureNames().begin(), FeatureNames().end(), "l_bindings") - FeatureNames().begin());
+  // Long lines (minified bundles) are judged in windows around the hits.
+  constexpr size_t kLongLine = 4096, kWindow = 512;
+  std::sort(lv.context_hits.begin(), lv.context_hits.end(),
+            [](const Level::ContextHit& a, const Level::ContextHit& b) {
+              return a.line != b.line ? a.line < b.line : a.offset < b.offset;
+            });
+  std::string_view data = lv.blob.bytes();
+  const Origin& origin = lv.blob.origin();
+  FileFacts file = ClassifyPath(origin.path);
+  const double threshold = ContextThreshold();
+  const bool model_ok = ContextModelError().empty();
+  size_t i = 0;
+  uint32_t last_done = 0;
+  while (i < lv.context_hits.size()) {
+    uint32_t line_no = lv.context_hits[i].line;
+    std::vector<size_t> rules_hit;
+    size_t j = i;
+    std::vector<std::pair<size_t, size_t>> windows;  // in data offsets
+    size_t line_begin = lv.Index().LineStart(line_no);
+    std::string_view line = lv.Index().Line(line_no);
+    for (; j < lv.context_hits.size() && lv.context_hits[j].line == line_no; ++j) {
+      size_t ri = lv.context_hits[j].rule_index;
+      if (std::find(rules_hit.begin(), rules_hit.end(), ri) == rules_hit.end()) rules_hit.push_back(ri);
+      size_t off = lv.context_hits[j].offset;
+      size_t wb = off > line_begin + kWindow ? off - kWindow : line_begin;
+      size_t we = std::min(line_begin + line.size(), off + kWindow);
+      if (line.size() <= kLongLine) {
+        wb = line_begin;
+        we = line_begin + line.size();
+      }
+      if (!windows.empty() && wb <= windows.back().second) {
+        windows.back().second = std::max(windows.back().second, we);
+      } else {
+        windows.push_back({wb, we});
+      }
+    }
+    i = j;
+    // The line itself, and a plist/XML value on the next line (`<key>ApiSecret</key>`
+    // then `<string>…</string>`).
+    struct Part {
+      size_t begin;            // data offset of the text
+      std::string_view text;
+      std::string_view name;   // overrides the binding's name when set
+    };
+    std::vector<Part> parts;
+    for (auto [wb, we] : windows) parts.push_back({wb, data.substr(wb, we - wb), {}});
+    if (line_no == last_done) parts.clear();
+    last_done = line_no;
+    if (line.size() <= kLongLine && line_no < lv.Index().line_count()) {
+      size_t k = line.find("<key>");
+      size_t ke = line.find("</key>");
+      std::string_view next = lv.Index().Line(line_no + 1);
+      if (k != std::string_view::npos && ke != std::string_view::npos && ke > k + 5 &&
+          next.find("<string>") != std::string_view::npos && next.size() <= kLongLine) {
+        parts.push_back({lv.Index().LineStart(line_no + 1), next, line.substr(k + 5, ke - k - 5)});
+        last_done = line_no + 1;
+      }
+    }
+    for (const Part& part : parts) {
+      std::vector<Binding> bindings = FindBindings(part.text);
+      for (Binding& b : bindings) {
+        if (!part.name.empty()) {
+          if (b.kind != BindingKind::kXmlElement || b.name != "string") continue;
+          b.name = part.name;
+        }
+        NameClass cls = ClassifyName(b.name);
+        if (cls == NameClass::kNone) continue;
+        size_t len = b.value_end - b.value_begin;
+        if (len < 3 || len > 1024) continue;
+        if (IsBase64OfText(part.text.substr(b.value_begin, len))) continue;
+        std::vector<float> x = Features(b, part.text, file);
+        if (kBindingsFeature < x.size()) x[kBindingsFeature] = static_cast<float>(bindings.size());
+        double score = model_ok ? ContextScore(x) : 0.0;
+        size_t begin = part.begin + b.value_begin, end = part.begin + b.value_end;
+        if (lv.depth == 0) {
+          Position at = lv.Index().At(begin);
+          DumpCandidate(origin.path, at.line, at.column - 1, at.column - 1 + len, b.name, score, x);
+        }
+        if (score < threshold && !PolicyShapedLiteral(b, part.text)) continue;
+        const rules::Rule& rule = lv.rules.rules[OwningRule(lv, rules_hit, b.name, cls)];
+        findings::Finding f;
+        std::string_view placed_line;
+        if (!Place(lv, begin, end, f, &placed_line)) continue;
+        f.rule_id = rule.id;
+        f.category = rule.category;
+        f.description = rule.description;
+        f.severity = rule.severity;
+        // Test fixtures and documentation examples are reported, one step lower.
+        if ((file.test || file.doc || file.example) && f.severity > Severity::kLow) {
+          f.severity = Severity::kLow;
+        }
+        f.message = rule.description;
+        f.secret = std::string(data.substr(begin, end - begin));
+        f.facts["binding"] = std::string(b.name.substr(0, 64));
+        f.facts["context_score"] = std::round(score * 1000) / 1000;
+        std::string_view secret = f.secret;
+        if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, secret, placed_line)) {
+          continue;
+        }
+        Finish(lv, placed_line, f);
+        pending->push_back(Pending{std::move(f), begin, end, len, lv.next_order++});
+      }
+    }
+  }
+}
+
 void AnalyzeLevel(Level& lv, const std::vector<scan::Match>& matches, size_t region_begin,
                   size_t region_end, std::vector<Pending>* pending) {
   FromMatches(lv, matches, pending);
+  FromContext(lv, pending);
   if (lv.depth == 0) FromReader(lv, pending);
   if (lv.options.scanner != nullptr && lv.depth < lv.options.max_decode_depth) {
     FromDecoded(lv, region_begin, region_end, pending);
@@ -285,7 +470,7 @@ void AnalyzeLevel(Level& lv, const std::vector<scan::Match>& matches, size_t reg
 size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
                    const std::vector<scan::Match>& matches, const AnalyzeOptions& options,
                    std::vector<findings::Finding>* out) {
-  Level lv{blob, rules, options, 0, std::nullopt, std::nullopt, 0};
+  Level lv{blob, rules, options, 0, std::nullopt, std::nullopt, 0, {}};
   std::vector<Pending> pending;
   AnalyzeLevel(lv, matches, 0, blob.bytes().size(), &pending);
   size_t dropped = 0;

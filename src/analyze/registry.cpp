@@ -25,6 +25,9 @@ constexpr Entry kAnalyzers[] = {
     {"base64-json", &AnalyzeBase64Json},
     {"basic-auth", &AnalyzeBasicAuth},
     {"base64-password", &AnalyzeBase64Password},
+    // Context rules are judged line by line in analyze.cpp (FromContext, context.h), not
+    // per match: their matches only mark the lines to judge.
+    {"context", [](Candidate&) { return Verdict::kKeep; }},
 };
 
 }  // namespace

@@ -143,7 +143,7 @@ TEST(Resolve, AmendmentIsCheckedAgainstTheAmendedRegex) {
   ASSERT_FALSE(set.ok());
   EXPECT_THAT(set.status().message(),
               AllOf(HasSubstr("amend.toml: rule 'generic-secret-assignment'"),
-                    HasSubstr("secretGroup 7 but the regex has only 1 capture group")));
+                    HasSubstr("secretGroup 7 but the regex has only 0 capture group")));
 }
 
 TEST(ConfigLoaderExtend, AmendmentOfAnExtendedRuleIsCheckedAtParse) {
