@@ -62,7 +62,9 @@ void AddScanOptions(CLI::App* cmd, ScanArgs& a) {
   cmd->add_option("--branch", a.branches, "With --history: only these refs (repeatable)")->type_name("REF");
   cmd->add_flag("--all", a.all, "With --history: every ref (default)");
   cmd->add_flag("--staged", a.staged, "Scan staged changes against HEAD (pre-commit)");
-  cmd->add_option("--diff", a.diff, "Scan what a revision range adds: BASE..HEAD, or BASE")->type_name("RANGE");
+  cmd->add_option("--diff", a.diff, "Scan what a revision range adds: BASE..HEAD, or BASE")
+      ->type_name("RANGE")
+      ->each([&a](const std::string&) { a.diff_given = true; });  // `--diff ""` is an error, not a directory scan
   cmd->add_option("-c,--config", a.config, "Config file (default: .keyhole.toml or .gitleaks.toml at the root)")
       ->type_name("FILE");
   cmd->add_option("-f,--format", a.format, "Output format (default: text)")

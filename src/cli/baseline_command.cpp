@@ -36,21 +36,28 @@ int RunBaseline(const BaselineArgs& args) {
       return 2;
     }
     baseline = std::move(loaded).value();
+    if (baseline.from_gitleaks()) {
+      // Pruning rewrites the file as a keyhole baseline: that would destroy the report.
+      std::fprintf(stderr,
+                   "keyhole: %s is a gitleaks report, not a keyhole baseline; prune leaves it alone "
+                   "(`keyhole baseline create` writes a keyhole baseline)\n",
+                   args.file.c_str());
+      return 2;
+    }
     size_t before = baseline.size();
     baseline.Apply(&run->findings);
     baseline.Prune();
     std::fprintf(stderr, "keyhole: pruned %zu stale entries, %zu remain\n", before - baseline.size(),
                  baseline.size());
   }
-  Result<std::unique_ptr<std::ostream>> out = OpenOutput(args.file);
+  Result<std::unique_ptr<ReportFile>> out = ReportFile::Open(args.file);
   if (!out.ok()) {
     std::fprintf(stderr, "keyhole: %s\n", out.status().ToString().c_str());
     return 2;
   }
-  **out << baseline.ToJson();
-  (*out)->flush();
-  if (!**out) {
-    std::fprintf(stderr, "keyhole: failed writing %s\n", args.file.c_str());
+  (*out)->stream() << baseline.ToJson();
+  if (Status s = (*out)->Commit(); !s.ok()) {
+    std::fprintf(stderr, "keyhole: %s\n", s.ToString().c_str());
     return 2;
   }
   if (args.action == "create")

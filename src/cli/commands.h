@@ -15,6 +15,7 @@ struct ScanArgs {
   bool all = false;                   // --all: every ref (the default for --history)
   bool staged = false;                // --staged: the index vs HEAD (pre-commit)
   std::string diff;                   // --diff BASE..HEAD (CI gate)
+  bool diff_given = false;             // --diff was on the command line (even as "")
   std::string config;                 // --config FILE (default: .keyhole.toml / .gitleaks.toml)
   std::string format;                 // text | json | jsonl | sarif ("" = text)
   std::string output;                 // --output FILE ("" = stdout)

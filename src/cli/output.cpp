@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <streambuf>
 
@@ -15,14 +16,20 @@ namespace keyhole::cli {
 
 namespace {
 
-// A streambuf over a file descriptor it owns: lets us create the file with open(2) and
-// mode 0600 atomically, which std::ofstream cannot.
+// A streambuf over a file descriptor it owns. Write errors (ENOSPC, EFBIG, EIO) are
+// remembered so the report is never taken for complete.
 class FdBuf : public std::streambuf {
  public:
   explicit FdBuf(int fd) : fd_(fd) { setp(buf_, buf_ + sizeof buf_); }
-  ~FdBuf() override {
+  ~FdBuf() override { Close(); }
+
+  // Flushes and closes; 0 or the first errno seen.
+  int Close() {
+    if (fd_ < 0) return error_;
     sync();
-    close(fd_);
+    if (close(fd_) != 0 && error_ == 0) error_ = errno;
+    fd_ = -1;
+    return error_;
   }
 
  protected:
@@ -36,26 +43,32 @@ class FdBuf : public std::streambuf {
   }
   int sync() override {
     const char* p = pbase();
-    while (p < pptr()) {
+    while (p < pptr() && error_ == 0) {
       ssize_t n = write(fd_, p, static_cast<size_t>(pptr() - p));
       if (n < 0) {
         if (errno == EINTR) continue;
-        return -1;
+        error_ = errno;
+        break;
       }
       p += n;
     }
     setp(buf_, buf_ + sizeof buf_);
-    return 0;
+    return error_ == 0 ? 0 : -1;
   }
 
  private:
   int fd_;
+  int error_ = 0;
   char buf_[1 << 16];
 };
 
 class FdStream : public std::ostream {
  public:
   explicit FdStream(int fd) : std::ostream(nullptr), buf_(fd) { rdbuf(&buf_); }
+  int Close() {
+    flush();
+    return buf_.Close();
+  }
 
  private:
   FdBuf buf_;
@@ -65,15 +78,80 @@ struct NonOwningStdout : std::ostream {
   NonOwningStdout() : std::ostream(std::cout.rdbuf()) {}
 };
 
+std::string Errno(int e) { return std::strerror(e); }
+
 }  // namespace
 
-Result<std::unique_ptr<std::ostream>> OpenOutput(const std::string& path) {
-  if (path.empty() || path == "-") return std::unique_ptr<std::ostream>(new NonOwningStdout());
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IOError("cannot write " + path + ": " + std::strerror(errno));
+Result<std::unique_ptr<ReportFile>> ReportFile::Open(const std::string& path) {
+  std::unique_ptr<ReportFile> f(new ReportFile());
+  f->path_ = path;
+  if (path.empty() || path == "-") {
+    f->stream_ = std::make_unique<NonOwningStdout>();
+    return f;
+  }
   struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) fchmod(fd, 0600);  // an existing report
-  return std::unique_ptr<std::ostream>(new FdStream(fd));
+  if (lstat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Status::IOError("cannot write " + path + ": it is a directory");
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+      // /dev/stdout, a pipe: written in place, there is nothing to rename over.
+      int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+      if (fd < 0) return Status::IOError("cannot write " + path + ": " + Errno(errno));
+      f->stream_ = std::make_unique<FdStream>(fd);
+      return f;
+    }
+  }
+  // A regular file (or a symlink, which is replaced, never followed) gets the report
+  // through a temporary file beside it and a rename: a failed or interrupted write
+  // leaves no truncated report, and the mode is 0600 from the start (mkstemp).
+  const std::filesystem::path target(path);
+  std::string dir = target.parent_path().string();
+  if (dir.empty()) dir = ".";
+  std::string tmpl = dir + "/." + target.filename().string() + ".keyhole-XXXXXX";
+  int fd = mkostemp(tmpl.data(), O_CLOEXEC);
+  if (fd < 0) return Status::IOError("cannot write " + path + ": " + Errno(errno));
+  f->temp_ = tmpl;
+  f->stream_ = std::make_unique<FdStream>(fd);
+  return f;
+}
+
+ReportFile::~ReportFile() {
+  if (!temp_.empty()) unlink(temp_.c_str());  // never committed
+}
+
+int ReportFile::CloseStream() {
+  stream_->flush();
+  auto* fd_stream = dynamic_cast<FdStream*>(stream_.get());
+  int err = fd_stream ? fd_stream->Close() : 0;
+  if (err == 0 && !*stream_) err = EIO;
+  return err;
+}
+
+Status ReportFile::Discard(int err, const std::string& why) {
+  const std::string name = path_.empty() || path_ == "-" ? std::string("the report") : path_;
+  std::string msg = err != 0 ? "failed writing " + name + ": " + Errno(err) : why;
+  if (!temp_.empty()) {
+    unlink(temp_.c_str());
+    temp_.clear();
+    // An earlier run's report left at this path would be taken for this run's result.
+    if (unlink(path_.c_str()) == 0) msg += "; the earlier report at that path was removed";
+  }
+  return Status::IOError(msg);
+}
+
+Status ReportFile::Abandon(const std::string& why) { return Discard(CloseStream(), why); }
+
+Status ReportFile::Commit() {
+  if (int err = CloseStream(); err != 0) return Discard(err, "");
+  if (!temp_.empty()) {
+    if (rename(temp_.c_str(), path_.c_str()) != 0) {
+      std::string msg = "cannot write " + path_ + ": " + Errno(errno);
+      unlink(temp_.c_str());
+      temp_.clear();
+      return Status::IOError(msg);
+    }
+    temp_.clear();
+  }
+  return Status::OK();
 }
 
 bool UseColor(const std::string& mode, bool to_stdout) {

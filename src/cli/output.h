@@ -10,9 +10,33 @@
 
 namespace keyhole::cli {
 
-// Opens `path` for writing with mode 0600 (also tightening an existing file), or stdout
-// for "" and "-". The stream is unbuffered-safe to use until destroyed.
-Result<std::unique_ptr<std::ostream>> OpenOutput(const std::string& path);
+// A report being written: stdout for "" and "-"; a device or FIFO (/dev/stdout, a pipe)
+// in place; anything else through a temporary file (mode 0600) beside `path` that
+// Commit() renames over it. So a failed write (ENOSPC) leaves no truncated report, a
+// symlink planted at `path` is replaced rather than followed, and an uncommitted report
+// (the process failed before Commit) leaves nothing behind.
+class ReportFile {
+ public:
+  static Result<std::unique_ptr<ReportFile>> Open(const std::string& path);
+  ~ReportFile();
+  ReportFile(const ReportFile&) = delete;
+  ReportFile& operator=(const ReportFile&) = delete;
+
+  std::ostream& stream() { return *stream_; }
+  // Flushes, checks every write, renames into place. On failure the temporary file is
+  // removed, and so is an earlier report at `path` (it would pass for this run's).
+  Status Commit();
+  // Gives the report up (the reporter failed): removes the temporary file and an earlier
+  // report at `path`; returns the write error if there was one, else `why`.
+  Status Abandon(const std::string& why);
+
+ private:
+  ReportFile() = default;
+  int CloseStream();  // 0 or the first write/close errno
+  Status Discard(int err, const std::string& why);
+  std::string path_, temp_;  // temp_ empty: written in place, or already committed
+  std::unique_ptr<std::ostream> stream_;
+};
 
 // Whether to colour output written to stdout: "always", "never", or "auto" (stdout is a
 // terminal, NO_COLOR is unset, TERM is not "dumb").

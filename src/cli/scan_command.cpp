@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -26,59 +27,69 @@ int RunScan(const ScanArgs& args) {
   }
   Severity fail_on = ParseSeverity(args.fail_on).value_or(Severity::kLow);
 
+  // A scan that fails still writes its report, saying so: an earlier report at the same
+  // path must not survive to pass for this run's, and a CI step that uploads whatever is
+  // there must not publish "0 results".
   Result<ScanRun> result = ExecuteScan(args);
+  ScanRun not_run;
   if (!result.ok()) {
-    PrintError(result.status());
-    return 2;
+    std::error_code ec;
+    not_run.mode = ScanModeName(args);
+    not_run.root = std::filesystem::current_path(ec);
   }
-  ScanRun& run = result.value();
+  ScanRun& run = result.ok() ? result.value() : not_run;
+  Status fatal = result.ok() ? run.status : result.status();
 
   size_t baselined = 0;
-  if (!args.baseline.empty()) {
+  if (fatal.ok() && !args.baseline.empty()) {
     Result<findings::Baseline> baseline = findings::Baseline::Load(args.baseline);
     if (!baseline.ok()) {
-      PrintError(baseline.status());
-      return 2;
+      fatal = baseline.status();
+    } else {
+      baselined = baseline->Apply(&run.findings);
+      size_t stale = baseline->Stale().size();
+      if (baselined > 0) run.stats->AddNote(std::to_string(baselined) + " findings suppressed by the baseline");
+      if (stale > 0)
+        run.stats->AddNote(std::to_string(stale) + " baseline entries no longer match (run `keyhole baseline prune`)");
     }
-    baselined = baseline->Apply(&run.findings);
-    size_t stale = baseline->Stale().size();
-    if (baselined > 0) run.stats->AddNote(std::to_string(baselined) + " findings suppressed by the baseline");
-    if (stale > 0)
-      run.stats->AddNote(std::to_string(stale) + " baseline entries no longer match (run `keyhole baseline prune`)");
   }
 
   report::RunInfo info;
   info.tool_version = KEYHOLE_VERSION;
-  info.rules_hash = rules::RulesHash(run.rules.set);
+  if (result.ok()) info.rules_hash = rules::RulesHash(run.rules.set);
   info.mode = run.mode;
   info.root = run.root.string();
   info.automation_id = args.automation_id.empty() ? "keyhole/" + run.mode + "/" : args.automation_id;
   info.seconds = run.seconds;
-  info.rules = &run.rules.set;
+  info.rules = result.ok() ? &run.rules.set : nullptr;
   info.stats = run.stats.get();
   info.show_secrets = args.show_secrets;
   bool to_stdout = args.output.empty() || args.output == "-";
   info.color = UseColor(args.color, to_stdout);
   info.verbose = args.verbose;
   info.quiet = args.quiet;
+  if (!fatal.ok()) info.fatal = fatal.ToString();
 
-  Result<std::unique_ptr<std::ostream>> out = OpenOutput(args.output);
-  if (!out.ok()) {
-    PrintError(out.status());
-    return 2;
-  }
-  if (Status s = reporter->Write(run.findings, info, **out); !s.ok()) {
-    PrintError(s);
-    return 2;
-  }
-  (*out)->flush();
-  if (!**out) {
-    PrintError(Status::IOError("failed writing the report"));
-    return 2;
+  // A failed scan's text report on the terminal would only repeat the error below.
+  const bool write_report = fatal.ok() || !to_stdout || format != "text" || !run.findings.empty();
+  if (write_report) {
+    Result<std::unique_ptr<ReportFile>> out = ReportFile::Open(args.output);
+    if (!out.ok()) {
+      PrintError(out.status());
+      return 2;
+    }
+    if (Status s = reporter->Write(run.findings, info, (*out)->stream()); !s.ok()) {
+      PrintError((*out)->Abandon(s.message()));
+      return 2;
+    }
+    if (Status s = (*out)->Commit(); !s.ok()) {
+      PrintError(s);
+      return 2;
+    }
   }
 
-  if (!run.status.ok()) {
-    PrintError(run.status);
+  if (!fatal.ok()) {
+    PrintError(fatal);
     return 2;
   }
   // Structured formats on stdout carry errors inside, and --quiet text leaves them out;

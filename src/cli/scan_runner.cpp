@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "cli/output.h"
@@ -85,10 +86,44 @@ class ProgressLine {
 static_assert(ScanArgs::kDefaultMaxLineLength == scan::DatabaseOptions::kDefaultLongLine,
               "--max-line-length's default is the scanner's");
 
+std::string ScanModeName(const ScanArgs& args) {
+  if (args.path == "-") return "stdin";
+  if (args.history) return "history";
+  if (args.staged) return "staged";
+  if (args.diff_given || !args.diff.empty()) return "diff";
+  return "directory";
+}
+
+Status CheckDiffRange(const std::string& range) {
+  auto blank = [](std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; };
+  if (blank(range)) {
+    return Status::InvalidArgument(
+        "--diff was given an empty range; it needs BASE..HEAD or BASE (is the CI variable that holds it set?)");
+  }
+  size_t dots = range.find("...");
+  size_t width = 3;
+  if (dots == std::string::npos) {
+    dots = range.find("..");
+    width = 2;
+  }
+  if (dots == std::string::npos) return Status::OK();
+  const std::string_view r(range);
+  if (blank(r.substr(0, dots)) || blank(r.substr(dots + width))) {
+    return Status::InvalidArgument("--diff '" + range +
+                                   "' has an empty side; give both revisions, as in BASE..HEAD (is the CI "
+                                   "variable that holds one of them set?)");
+  }
+  return Status::OK();
+}
+
 Result<ScanRun> ExecuteScan(const ScanArgs& args) {
   ScanRun run;
-  int modes = (args.history ? 1 : 0) + (args.staged ? 1 : 0) + (!args.diff.empty() ? 1 : 0);
+  const bool diff = args.diff_given || !args.diff.empty();
+  int modes = (args.history ? 1 : 0) + (args.staged ? 1 : 0) + (diff ? 1 : 0);
   if (modes > 1) return Status::InvalidArgument("--history, --staged and --diff are exclusive");
+  if (diff) {
+    if (Status s = CheckDiffRange(args.diff); !s.ok()) return s;
+  }
   if (args.path == "-" && modes > 0) return Status::InvalidArgument("stdin (-) cannot be combined with git modes");
   if ((!args.branches.empty() || args.all) && !args.history)
     return Status::InvalidArgument("--branch and --all need --history");

@@ -25,6 +25,13 @@ struct ScanRun {
   Status status;                // the source's overall status (per-file errors are in stats)
 };
 
+// "directory", "stdin", "history", "staged" or "diff": what `args` asks for.
+std::string ScanModeName(const ScanArgs& args);
+
+// Checks a --diff range: not empty, and no empty side ("..SHA", "SHA...", "..."): an
+// unset CI variable must not turn the gate into a scan of nothing.
+Status CheckDiffRange(const std::string& range);
+
 // Errors before any scanning (bad config, bad flags, no such path) are returned as Status.
 Result<ScanRun> ExecuteScan(const ScanArgs& args);
 

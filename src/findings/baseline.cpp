@@ -34,6 +34,7 @@ Result<Baseline> Baseline::Load(const std::filesystem::path& file) {
     return b;
   }
   if (doc.is_array()) {  // a gitleaks JSON report
+    b.from_gitleaks_ = true;
     for (const json& e : doc) {
       if (!e.is_object() || !e.contains("File"))
         return Status::InvalidArgument(file.string() + ": not a keyhole baseline or a gitleaks report");

@@ -37,6 +37,8 @@ class Baseline {
   // Keeps only entries that matched in the last Apply().
   void Prune();
   size_t size() const { return entries_.size(); }
+  // Whether Load() read a gitleaks JSON report (which prune must not overwrite).
+  bool from_gitleaks() const { return from_gitleaks_; }
 
  private:
   struct GitleaksEntry {
@@ -46,6 +48,7 @@ class Baseline {
   std::vector<BaselineEntry> entries_;
   std::vector<GitleaksEntry> gitleaks_;
   std::set<size_t> used_;  // indexes into entries_ that matched
+  bool from_gitleaks_ = false;
 };
 
 }  // namespace keyhole::findings

@@ -24,9 +24,13 @@ nlohmann::json SummaryJson(const std::vector<findings::Finding>& findings, const
     by_severity[std::string(SeverityName(s))] = counts[static_cast<int>(s)];
   }
   nlohmann::json errors = nlohmann::json::array();
+  if (!info.fatal.empty()) errors.push_back({{"path", ""}, {"message", info.fatal}, {"fatal", true}});
   for (const ScanError& e : st.errors())
     errors.push_back({{"path", e.path}, {"message", e.message}});
-  return {{"files_scanned", Load(st.files_scanned)},
+  // "failed": the scan did not run to the end; "incomplete": some files could not be read.
+  const char* status = !info.fatal.empty() ? "failed" : st.error_count() > 0 ? "incomplete" : "complete";
+  return {{"status", status},
+          {"files_scanned", Load(st.files_scanned)},
           {"bytes_scanned", Load(st.bytes_scanned)},
           {"skipped_binary", Load(st.skipped_binary)},
           {"skipped_too_large", Load(st.skipped_too_large)},

@@ -29,6 +29,10 @@ struct RunInfo {
   bool color = false;  // text only
   bool verbose = false;
   bool quiet = false;  // text only: the findings, no summary, errors or notes
+  // Why the scan failed (it exits 2): a bad revision, an unreadable index, a rule file
+  // that does not load... Empty when the scan ran to the end. Every format says so: a
+  // failed scan's report must never read as "clean".
+  std::string fatal;
 };
 
 class Reporter {

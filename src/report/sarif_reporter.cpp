@@ -286,7 +286,8 @@ nlohmann::json SarifLog(const std::vector<findings::Finding>& findings, const Ru
   }
 
   nlohmann::json notifications = nlohmann::json::array();
-  bool success = true;
+  bool success = info.fatal.empty();
+  if (!success) notifications.push_back(Notification("error", "the scan failed: " + info.fatal));
   if (info.stats) {
     for (const ScanError& e : info.stats->errors()) {
       notifications.push_back(
@@ -294,7 +295,7 @@ nlohmann::json SarifLog(const std::vector<findings::Finding>& findings, const Ru
     }
     for (const std::string& n : info.stats->notes())
       notifications.push_back(Notification("note", n));
-    success = info.stats->error_count() == 0;
+    success = success && info.stats->error_count() == 0;
   }
   if (results_dropped) {
     notifications.push_back(Notification(

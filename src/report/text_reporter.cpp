@@ -159,7 +159,13 @@ void WriteSummary(const std::vector<findings::Finding>& findings, const RunInfo&
     tail += "; " + Plural(n, "missing object", "missing objects");
   if (info.verbose || !errors.empty()) tail += "; " + Plural(errors.size(), "error", "errors");
 
-  if (findings.empty()) {
+  if (!info.fatal.empty()) {
+    // Never "No secrets found": a scan that failed found out nothing about what it missed.
+    out << style("1;31", "Scan failed: " + EscapeForTerminal(info.fatal)) << '\n';
+    out << (findings.empty() ? std::string("No result: ")
+                             : Plural(findings.size(), "finding", "findings") + " before the failure; ")
+        << Plural(files, "file", "files") << " (" << size << ") scanned" << tail << '\n';
+  } else if (findings.empty()) {
     out << style("32", "No secrets found in " + Plural(files, "file", "files") + ".") << " Scanned "
         << size << tail << '\n';
   } else {

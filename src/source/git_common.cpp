@@ -29,9 +29,9 @@ Status ErrorStatus(int code, const std::string& what) {
   return Status::IOError(std::move(msg));
 }
 
-Result<RepoPtr> OpenRepository(const std::filesystem::path& path) {
+Result<RepoPtr> OpenRepository(const std::filesystem::path& path, bool from_env) {
   git_repository* repo = nullptr;
-  int rc = git_repository_open_ext(&repo, path.c_str(), 0, nullptr);
+  int rc = git_repository_open_ext(&repo, path.c_str(), from_env ? GIT_REPOSITORY_OPEN_FROM_ENV : 0, nullptr);
   if (rc == GIT_ENOTFOUND) {
     git_error_clear();
     return Status::InvalidArgument("not a git repository (or any parent up to /): " + path.string());

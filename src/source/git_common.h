@@ -49,7 +49,12 @@ using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
 using IndexPtr = std::unique_ptr<git_index, Deleter<git_index, git_index_free>>;
 
 // Opens the repository containing `path` (discovery upwards, like git).
-Result<RepoPtr> OpenRepository(const std::filesystem::path& path);
+// Opens the repository containing `path`. With `from_env`, git's environment governs as it
+// does for git itself: GIT_DIR (then `path` is ignored), GIT_WORK_TREE, GIT_INDEX_FILE,
+// GIT_OBJECT_DIRECTORY... A pre-commit hook must use it: `git commit -a` and
+// `git commit <path>` hand the hook the index being committed through GIT_INDEX_FILE
+// (index.lock, next-index-*.lock), not .git/index.
+Result<RepoPtr> OpenRepository(const std::filesystem::path& path, bool from_env = false);
 
 std::string OidHex(const git_oid& oid);
 

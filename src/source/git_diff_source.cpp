@@ -110,7 +110,7 @@ class StagedSource final : public Source {
   StagedSource(std::filesystem::path repo, SourceOptions opts) : path_(std::move(repo)), opts_(opts) {}
 
   Status Run(int threads, const BlobSink& sink, ScanStats& stats) override {
-    Result<RepoPtr> opened = OpenRepository(path_);
+    Result<RepoPtr> opened = OpenRepository(path_, /*from_env=*/true);
     if (!opened.ok()) return opened.status();
     git_repository* repo = opened->get();
     if (git_repository_is_bare(repo) == 1) {
@@ -118,6 +118,8 @@ class StagedSource final : public Source {
     }
     CorruptObjects corrupt = FindCorruptLooseObjects(std::filesystem::path(git_repository_commondir(repo)) / "objects");
     if (!corrupt.empty()) return CorruptRepositoryStatus(corrupt);
+    // The index git is committing: GIT_INDEX_FILE when git runs us as a hook (applied by
+    // OpenRepository's from_env), else the repository's own.
     git_index* i = nullptr;
     if (int rc = git_repository_index(&i, repo); rc < 0) return ErrorStatus(rc, "cannot read the index");
     IndexPtr index(i);

@@ -105,6 +105,28 @@ TEST(SarifScan, DiffScanPassesTheValidator) {
   EXPECT_EQ(run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "deploy/ci.sh");
 }
 
+// A failed scan's SARIF (an unknown revision) is still a valid log GitHub accepts, and
+// says that the run failed.
+TEST(SarifScan, FailedScanIsValidAndSaysItFailed) {
+  HistoryRepo repo;
+  TempDir out;
+  fs::path file = out.path() / "keyhole.sarif";
+  CommandResult r = RunKeyhole({"scan", repo.dir.path().string(), "--diff", "no-such-rev..HEAD", "--format",
+                                "sarif", "-o", file.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  SarifValidation v = ValidateSarif(file);
+  EXPECT_TRUE(v.ran) << v.problem;
+  EXPECT_EQ(v.errors, 0) << Describe(v);
+  EXPECT_EQ(v.warnings, 0) << Describe(v);
+  json log = json::parse(ReadFile(file), nullptr, false);
+  ASSERT_FALSE(log.is_discarded());
+  const json& inv = log["runs"][0]["invocations"][0];
+  EXPECT_EQ(inv["executionSuccessful"], false);
+  EXPECT_NE(inv["toolExecutionNotifications"][0]["message"]["text"].get<std::string>().find("no-such-rev"),
+            std::string::npos)
+      << inv.dump();
+}
+
 // The demo scan's SARIF, byte for byte, with the machine-specific root URI and the rules
 // hash replaced.
 TEST(SarifScan, DemoScanMatchesGoldenFile) {

@@ -1,0 +1,326 @@
+// The gate cannot be walked around: the pre-commit hook sees the index git is committing
+// (`git commit -a`, `git commit <path>`), a failed scan never writes a report that reads
+// "clean", reports are replaced atomically (no truncated or stale report, no symlink
+// followed), and an empty --diff endpoint is an error. Real git, real files.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "support/test_util.h"
+
+namespace keyhole::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void WriteIn(const fs::path& root, const std::string& rel, const std::string& content) {
+  fs::create_directories((root / rel).parent_path());
+  std::ofstream(root / rel, std::ios::binary) << content;
+}
+
+// Environment for git with hooks enabled: no user or system config, fixed identity.
+std::vector<std::string> GitEnv(const fs::path& home) {
+  const char* path = std::getenv("PATH");
+  return {"HOME=" + home.string(),
+          "PRE_COMMIT_HOME=" + (home / "pre-commit-cache").string(),
+          "GIT_CONFIG_NOSYSTEM=1",
+          "GIT_AUTHOR_NAME=Test Author",
+          "GIT_AUTHOR_EMAIL=author@example.com",
+          "GIT_COMMITTER_NAME=Test Author",
+          "GIT_COMMITTER_EMAIL=author@example.com",
+          "KEYHOLE_PREBUILT=" + KeyholeBinary().string(),
+          "NO_COLOR=1",
+          std::string("PATH=") + (path ? path : "/usr/bin:/bin")};
+}
+
+class CommitGate : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    repo_ = home_.path() / "repo";
+    fs::create_directories(repo_);
+    Git(repo_, {"init", "-q"});
+    WriteIn(repo_, "README.md", "# project\n");
+    WriteIn(repo_, "deploy.sh", "#!/bin/sh\necho deploy\n");
+    Git(repo_, {"add", "-A"});
+    Git(repo_, {"commit", "-q", "-m", "initial"});
+  }
+
+  CommandResult GitHooked(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"git"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::Run(argv, repo_, {}, GitEnv(home_.path()));
+  }
+
+  void InstallKeyholeHook() {
+    CommandResult r = RunKeyhole({"hook", "install", "--repo", repo_.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // Whether the last commit is still "initial" (the hook refused the new one).
+  bool NothingCommitted() { return Git(repo_, {"log", "-1", "--format=%s"}) == "initial\n"; }
+
+  TempDir home_;
+  fs::path repo_;
+};
+
+TEST_F(CommitGate, CommitAllOfAModifiedTrackedFileIsScanned) {
+  InstallKeyholeHook();
+  const std::string token = FakeGithubToken(1301);
+  WriteIn(repo_, "deploy.sh", "#!/bin/sh\nexport GH_TOKEN=" + token + "\n");  // not staged
+  CommandResult r = GitHooked({"commit", "-q", "-a", "-m", "x"});
+  EXPECT_NE(r.exit_code, 0) << "git commit -a went past the hook: " << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("github-pat"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ((r.out + r.err).find(token), std::string::npos) << "the secret leaked";
+  EXPECT_TRUE(NothingCommitted());
+}
+
+TEST_F(CommitGate, CommitOfANamedPathIsScanned) {
+  InstallKeyholeHook();
+  const std::string token = FakeGithubToken(1302);
+  WriteIn(repo_, "deploy.sh", "#!/bin/sh\nexport GH_TOKEN=" + token + "\n");
+  // `git commit <path>` builds a temporary index (next-index-*.lock) from HEAD + <path>.
+  CommandResult r = GitHooked({"commit", "-q", "-m", "x", "deploy.sh"});
+  EXPECT_NE(r.exit_code, 0) << "git commit <path> went past the hook: " << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("github-pat"), std::string::npos) << r.out << r.err;
+  EXPECT_TRUE(NothingCommitted());
+}
+
+TEST_F(CommitGate, CommitOfAnotherPathIgnoresWhatIsStagedButNotCommitted) {
+  InstallKeyholeHook();
+  // The token is staged, but `git commit README.md` commits only README.md: the index
+  // the hook is given does not hold the token, so the commit goes through (and the
+  // token stays staged for the next commit, which the hook will judge).
+  WriteIn(repo_, "deploy.sh", "#!/bin/sh\nexport GH_TOKEN=" + FakeGithubToken(1303) + "\n");
+  Git(repo_, {"add", "deploy.sh"});
+  WriteIn(repo_, "README.md", "# project\n\nmore\n");
+  CommandResult r = GitHooked({"commit", "-q", "-m", "docs", "README.md"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  CommandResult rest = GitHooked({"commit", "-q", "-m", "deploy"});
+  EXPECT_NE(rest.exit_code, 0) << rest.out << rest.err;
+}
+
+TEST_F(CommitGate, StagedHonoursGitIndexFile) {
+  // What git does for the hook, done by hand: an alternative index holding the token.
+  const std::string token = FakeGithubToken(1304);
+  WriteIn(repo_, "deploy.sh", "#!/bin/sh\nexport GH_TOKEN=" + token + "\n");
+  const fs::path alt = repo_ / ".git/alt-index";
+  fs::copy_file(repo_ / ".git/index", alt);
+  CommandResult add = testing::Run({"git", "add", "deploy.sh"}, repo_, {}, {"GIT_INDEX_FILE=" + alt.string()});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  CommandResult plain = RunKeyhole({"scan", "--staged", "."}, repo_);
+  EXPECT_EQ(plain.exit_code, 0) << plain.out << plain.err;  // .git/index has nothing new
+  CommandResult hooked = RunKeyhole({"scan", "--staged", "."}, repo_, {}, {"GIT_INDEX_FILE=" + alt.string()});
+  EXPECT_EQ(hooked.exit_code, 1) << hooked.out << hooked.err;
+  EXPECT_NE(hooked.out.find("deploy.sh"), std::string::npos) << hooked.out;
+}
+
+TEST_F(CommitGate, PreCommitFrameworkCommitAllIsScanned) {
+  // The hook repository: this checkout's manifest and entry script.
+  const fs::path hooks = home_.path() / "keyhole-hooks";
+  fs::create_directories(hooks / "scripts");
+  fs::copy_file(SourceDir() / ".pre-commit-hooks.yaml", hooks / ".pre-commit-hooks.yaml");
+  fs::copy_file(SourceDir() / "scripts/pre-commit-hook.sh", hooks / "scripts/pre-commit-hook.sh");
+  Git(hooks, {"init", "-q"});
+  Git(hooks, {"add", "-A"});
+  Git(hooks, {"commit", "-q", "-m", "hooks"});
+  std::string rev = Git(hooks, {"rev-parse", "HEAD"});
+  rev.erase(rev.find_last_not_of('\n') + 1);
+  WriteIn(repo_, ".pre-commit-config.yaml",
+          "repos:\n  - repo: " + hooks.string() + "\n    rev: " + rev + "\n    hooks:\n      - id: keyhole\n");
+  Git(repo_, {"add", "-A"});
+  Git(repo_, {"commit", "-q", "-m", "pre-commit config"});
+  CommandResult install = testing::Run({"pre-commit", "install"}, repo_, {}, GitEnv(home_.path()));
+  ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
+
+  WriteIn(repo_, "deploy.sh", "#!/bin/sh\nexport GH_TOKEN=" + FakeGithubToken(1305) + "\n");
+  CommandResult r = GitHooked({"commit", "-q", "-a", "-m", "x"});
+  EXPECT_NE(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("github-pat"), std::string::npos) << r.out << r.err;
+  EXPECT_EQ(Git(repo_, {"log", "-1", "--format=%s"}), "pre-commit config\n");
+}
+
+// --- failed scans -------------------------------------------------------------------
+
+class FailedScan : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    repo_ = dir_.path() / "repo";
+    fs::create_directories(repo_);
+    Git(repo_, {"init", "-q"});
+    WriteIn(repo_, "app.py", "print('hi')\n");
+    Git(repo_, {"add", "-A"});
+    Git(repo_, {"commit", "-q", "-m", "initial"});
+  }
+
+ public:
+  // Runs `scan args... --format F -o OUT` over an earlier, clean report at OUT.
+  CommandResult ScanOverOldReport(std::vector<std::string> args, const std::string& format, fs::path* out) {
+    *out = dir_.path() / ("report." + format);
+    WriteIn(dir_.path(), out->filename().string(), "an earlier run's report: clean\n");
+    args.insert(args.end(), {"--format", format, "-o", out->string()});
+    return RunKeyhole(args, repo_);
+  }
+
+ protected:
+  TempDir dir_;
+  fs::path repo_;
+};
+
+void ExpectFailedReports(FailedScan* t, const std::vector<std::string>& args, const std::string& why) {
+  fs::path out;
+  CommandResult text = t->ScanOverOldReport(args, "text", &out);
+  EXPECT_EQ(text.exit_code, 2) << text.out << text.err;
+  EXPECT_NE(text.err.find(why), std::string::npos) << text.err;
+  std::string body = ReadFile(out);
+  EXPECT_EQ(body.find("No secrets found"), std::string::npos) << body;
+  EXPECT_EQ(body.find("earlier run"), std::string::npos) << "a stale report survived: " << body;
+  EXPECT_NE(body.find("Scan failed"), std::string::npos) << body;
+  EXPECT_NE(body.find(why), std::string::npos) << body;
+
+  CommandResult j = t->ScanOverOldReport(args, "json", &out);
+  EXPECT_EQ(j.exit_code, 2) << j.err;
+  json report = json::parse(ReadFile(out), nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << ReadFile(out);
+  EXPECT_EQ(report["summary"]["status"], "failed");
+  ASSERT_FALSE(report["summary"]["errors"].empty());
+  EXPECT_EQ(report["summary"]["errors"][0]["fatal"], true);
+  EXPECT_NE(report["summary"]["errors"][0]["message"].get<std::string>().find(why), std::string::npos);
+
+  CommandResult s = t->ScanOverOldReport(args, "sarif", &out);
+  EXPECT_EQ(s.exit_code, 2) << s.err;
+  json sarif = json::parse(ReadFile(out), nullptr, false);
+  ASSERT_FALSE(sarif.is_discarded()) << ReadFile(out);
+  const json& inv = sarif["runs"][0]["invocations"][0];
+  EXPECT_EQ(inv["executionSuccessful"], false) << inv.dump();
+  ASSERT_TRUE(inv.contains("toolExecutionNotifications")) << inv.dump();
+  EXPECT_EQ(inv["toolExecutionNotifications"][0]["level"], "error");
+}
+
+TEST_F(FailedScan, UnknownDiffRevisionIsAFailureInEveryFormat) {
+  ExpectFailedReports(this, {"scan", ".", "--diff", "no-such-branch..HEAD"}, "unknown revision 'no-such-branch'");
+}
+
+TEST_F(FailedScan, UnknownHistoryBranchIsAFailureInEveryFormat) {
+  fs::path out;
+  CommandResult r = ScanOverOldReport({"scan", ".", "--history", "--branch", "no-such-branch"}, "sarif", &out);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  json sarif = json::parse(ReadFile(out), nullptr, false);
+  ASSERT_FALSE(sarif.is_discarded());
+  EXPECT_EQ(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
+}
+
+TEST_F(FailedScan, CorruptIndexIsAFailureInEveryFormat) {
+  std::ofstream(repo_ / ".git/index", std::ios::binary | std::ios::trunc) << "DIRC\0\0\0\2garbage";
+  ExpectFailedReports(this, {"scan", ".", "--staged"}, "index");
+}
+
+TEST_F(FailedScan, ConfigThatDoesNotLoadIsAFailureInEveryFormat) {
+  WriteIn(repo_, "bad.toml", "[[rules]]\nid = \"x\"\nregex = '''(unclosed'''\n");
+  ExpectFailedReports(this, {"scan", ".", "--config", "bad.toml"}, "bad.toml");
+}
+
+TEST_F(FailedScan, TextOnTheTerminalSaysFailedNotClean) {
+  CommandResult r = RunKeyhole({"scan", ".", "--diff", "no-such-branch"}, repo_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ((r.out + r.err).find("No secrets found"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find("unknown revision"), std::string::npos) << r.err;
+}
+
+TEST_F(FailedScan, EmptyDiffEndpointsAreRejected) {
+  for (const std::string range : {"", " ", "..", "...", "..HEAD", "HEAD..", "...HEAD", "HEAD..."}) {
+    CommandResult r = RunKeyhole({"scan", ".", "--diff", range}, repo_);
+    EXPECT_EQ(r.exit_code, 2) << "'" << range << "': " << r.out << r.err;
+    EXPECT_NE(r.err.find("--diff"), std::string::npos) << "'" << range << "': " << r.err;
+    EXPECT_EQ(r.out.find("No secrets found"), std::string::npos) << r.out;
+  }
+  CommandResult ok = RunKeyhole({"scan", ".", "--diff", "HEAD..HEAD"}, repo_);
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+}
+
+// --- writing reports ----------------------------------------------------------------
+
+TEST(ReportOutput, ASymlinkAtTheOutputPathIsReplacedNotFollowed) {
+  TempDir dir;
+  dir.Write("src/app.py", "print('hi')\n");
+  const fs::path victim = dir.Write("victim.txt", "precious\n");
+  chmod(victim.c_str(), 0644);
+  const fs::path link = dir.path() / "report.json";
+  fs::create_symlink(victim, link);
+  CommandResult r = RunKeyhole({"scan", (dir.path() / "src").string(), "--format", "json", "-o", link.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(victim), "precious\n");
+  struct stat st;
+  ASSERT_EQ(stat(victim.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u) << "the symlink's target had its mode changed";
+  ASSERT_EQ(lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_FALSE(json::parse(ReadFile(link), nullptr, false).is_discarded());
+}
+
+TEST(ReportOutput, AFailedWriteLeavesNoTruncatedOrStaleReport) {
+  TempDir dir;
+  dir.Write("src/deploy.sh", "export GH_TOKEN=" + FakeGithubToken(1310) + "\n");  // rule help: > 1 KiB
+  const fs::path out = dir.Write("report.sarif", "an earlier run's report\n");
+  // A file-size limit of 1 KiB (SIGXFSZ ignored: write() fails with EFBIG), as a full
+  // disk would: the SARIF report is larger.
+  CommandResult r = testing::Run({"bash", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$@\"", KeyholeBinary().string(),
+                         "scan", (dir.path() / "src").string(), "--format", "sarif", "-o", out.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("failed writing"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out)) << "left behind: " << ReadFile(out);
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".keyhole-"), std::string::npos) << "temp file left: " << e.path();
+}
+
+TEST(ReportOutput, DevFullIsAnError) {
+  TempDir dir;
+  dir.Write("app.py", "print('hi')\n");
+  CommandResult r = RunKeyhole({"scan", dir.path().string(), "--format", "json", "-o", "/dev/full"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("No space left"), std::string::npos) << r.err;
+}
+
+TEST(ReportOutput, BaselineCreateReplacesASymlinkToo) {
+  TempDir dir;
+  dir.Write("src/app.py", "print('hi')\n");
+  const fs::path victim = dir.Write("victim.txt", "precious\n");
+  const fs::path link = dir.path() / "baseline.json";
+  fs::create_symlink(victim, link);
+  CommandResult r = RunKeyhole({"baseline", "create", (dir.path() / "src").string(), "-o", link.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(victim), "precious\n");
+  EXPECT_FALSE(fs::is_symlink(link));
+}
+
+TEST(ReportOutput, BaselinePruneLeavesAGitleaksReportAlone) {
+  TempDir dir;
+  dir.Write("src/app.py", "print('hi')\n");
+  const std::string report =
+      "[{\"File\": \"src/app.py\", \"Secret\": \"x\", \"StartLine\": 1, \"RuleID\": \"generic-api-key\"}]\n";
+  const fs::path gl = dir.Write("gitleaks.json", report);
+  CommandResult r = RunKeyhole({"baseline", "prune", (dir.path() / "src").string(), "--baseline", gl.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("gitleaks report"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadFile(gl), report);
+}
+
+TEST(ReportOutput, TheActionUploadsOnlyScansThatRanToTheEnd) {
+  const std::string action = ReadFile(SourceDir() / "action.yml");
+  size_t upload = action.find("upload-sarif");
+  ASSERT_NE(upload, std::string::npos);
+  size_t step = action.rfind("- name:", upload);
+  const std::string block = action.substr(step, upload - step);
+  EXPECT_EQ(block.find("always()"), std::string::npos) << block;
+  EXPECT_NE(block.find("exit-code == '0'"), std::string::npos) << block;
+  EXPECT_NE(block.find("exit-code == '1'"), std::string::npos) << block;
+}
+
+}  // namespace
+}  // namespace keyhole::testing
