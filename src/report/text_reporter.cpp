@@ -165,6 +165,10 @@ void WriteSummary(const std::vector<findings::Finding>& findings, const RunInfo&
     out << (findings.empty() ? std::string("No result: ")
                              : Plural(findings.size(), "finding", "findings") + " before the failure; ")
         << Plural(files, "file", "files") << " (" << size << ") scanned" << tail << '\n';
+  } else if (findings.empty() && !errors.empty()) {
+    // Not "No secrets found": what could not be read may hold one.
+    out << style("1;31", "Scan incomplete:") << " nothing found in the " << Plural(files, "file", "files")
+        << " that could be read (" << size << ")" << tail << '\n';
   } else if (findings.empty()) {
     out << style("32", "No secrets found in " + Plural(files, "file", "files") + ".") << " Scanned "
         << size << tail << '\n';

@@ -106,10 +106,13 @@ bool IsPartialClone(git_repository* repo) {
 void ReportMissing(const std::vector<MissingObject>& missing, const std::string& kind, bool partial_clone,
                    ScanStats& stats) {
   if (missing.empty()) return;
+  stats.missing_objects += missing.size();
   if (partial_clone) {
-    stats.missing_objects += missing.size();
-    stats.AddNote(std::to_string(missing.size()) + " " + kind +
-                  " object(s) of this partial clone are not present locally and were not scanned");
+    // Absent by design, but unscanned all the same: a scan that could not read them is
+    // incomplete (exit 2), never clean. One error, not one per object.
+    stats.AddError("", std::to_string(missing.size()) + " " + kind +
+                           " object(s) of this partial clone are not present locally and were not scanned; "
+                           "the scan is incomplete (fetch them, or scan a full clone)");
     return;
   }
   for (const MissingObject& m : missing) {

@@ -243,6 +243,38 @@ TEST_F(FailedScan, EmptyDiffEndpointsAreRejected) {
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
 }
 
+TEST_F(FailedScan, HistoryOfABloblessPartialCloneIsNotClean) {
+  Git(repo_, {"config", "uploadpack.allowFilter", "true"});
+  const fs::path partial = dir_.path() / "partial";
+  Git(dir_.path(), {"clone", "-q", "--filter=blob:none", "--no-checkout", "file://" + repo_.string(), "partial"});
+  CommandResult r = RunKeyhole({"scan", "--history", "."}, partial);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.out.find("No secrets found"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Scan incomplete"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("partial clone"), std::string::npos) << r.out;
+  CommandResult j = RunKeyhole({"scan", "--history", ".", "--format", "json"}, partial);
+  EXPECT_EQ(j.exit_code, 2);
+  json report = json::parse(j.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << j.out;
+  EXPECT_EQ(report["summary"]["status"], "incomplete");
+  EXPECT_GE(report["summary"]["missing_objects"].get<int>(), 1);
+}
+
+TEST_F(FailedScan, MissingBlobIsCountedAsMissing) {
+  WriteIn(repo_, "gone.txt", "gone content\n");
+  Git(repo_, {"add", "-A"});
+  Git(repo_, {"commit", "-q", "-m", "gone"});
+  std::string id = Git(repo_, {"rev-parse", "HEAD:gone.txt"});
+  id.erase(id.find_last_not_of('\n') + 1);
+  fs::remove(repo_ / ".git/objects" / id.substr(0, 2) / id.substr(2));
+  CommandResult j = RunKeyhole({"scan", "--history", ".", "--format", "json"}, repo_);
+  EXPECT_EQ(j.exit_code, 2) << j.err;
+  json report = json::parse(j.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << j.out;
+  EXPECT_EQ(report["summary"]["missing_objects"], 1);
+  EXPECT_EQ(report["summary"]["status"], "incomplete");
+}
+
 // --- writing reports ----------------------------------------------------------------
 
 TEST(ReportOutput, ASymlinkAtTheOutputPathIsReplacedNotFollowed) {

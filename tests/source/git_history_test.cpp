@@ -214,13 +214,13 @@ TEST(GitHistorySource, MissingObjectIsAnErrorNamingItAndTheRestIsScanned) {
   Collected c = ScanHistory(r.path(), stats);
   ASSERT_TRUE(c.status.ok()) << c.status.ToString();
   EXPECT_NE(c.ByPath("good.txt"), nullptr);
-  EXPECT_EQ(stats.missing_objects.load(), 0u);
+  EXPECT_EQ(stats.missing_objects.load(), 1u);
   ASSERT_EQ(stats.error_count(), 1u);
   EXPECT_EQ(stats.errors()[0].path, "gone.txt");
   EXPECT_NE(stats.errors()[0].message.find(gone), std::string::npos) << stats.errors()[0].message;
 }
 
-TEST(GitHistorySource, ObjectsAbsentFromAPartialCloneAreCountedAndNoted) {
+TEST(GitHistorySource, ObjectsAbsentFromAPartialCloneAreCountedAndMakeTheScanIncomplete) {
   Repo origin;
   origin.Commit("a.txt", "alpha content\n", "a");
   origin.Commit("b.txt", "beta content\n", "b");
@@ -232,9 +232,9 @@ TEST(GitHistorySource, ObjectsAbsentFromAPartialCloneAreCountedAndNoted) {
   ASSERT_TRUE(c.status.ok()) << c.status.ToString();
   EXPECT_TRUE(c.blobs.empty());
   EXPECT_EQ(stats.missing_objects.load(), 2u);
-  EXPECT_EQ(stats.error_count(), 0u);
-  ASSERT_EQ(stats.notes().size(), 1u);
-  EXPECT_NE(stats.notes()[0].find("partial clone"), std::string::npos) << stats.notes()[0];
+  ASSERT_EQ(stats.error_count(), 1u);  // one error for all of them: the scan is incomplete
+  EXPECT_NE(stats.errors()[0].message.find("partial clone"), std::string::npos) << stats.errors()[0].message;
+  EXPECT_NE(stats.errors()[0].message.find("incomplete"), std::string::npos) << stats.errors()[0].message;
 }
 
 TEST(GitHistorySource, BareRepositoryIsScanned) {
