@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 
 namespace keyhole::cli {
 
@@ -194,7 +195,7 @@ int Main(int argc, char** argv) {
     }
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "keyhole: internal error: %s\n", e.what());
+    PrintStderr("keyhole: internal error: %s\n", e.what());
     return 2;
   }
 }

@@ -14,15 +14,15 @@ int RunBaseline(const BaselineArgs& args) {
   scan.progress = false;
   Result<ScanRun> run = ExecuteScan(scan);
   if (!run.ok()) {
-    std::fprintf(stderr, "keyhole: %s\n", run.status().ToString().c_str());
+    PrintStderr("keyhole: %s\n", run.status().ToString().c_str());
     return 2;
   }
   if (!run->status.ok() || run->stats->error_count() > 0) {
     // A baseline of an incomplete scan would silently accept whatever was missed later.
-    std::fprintf(stderr, "keyhole: the scan was incomplete (%zu errors); baseline not written\n",
+    PrintStderr("keyhole: the scan was incomplete (%zu errors); baseline not written\n",
                  run->stats->error_count());
     for (const ScanError& e : run->stats->errors())
-      std::fprintf(stderr, "  %s: %s\n", e.path.c_str(), e.message.c_str());
+      PrintStderr("  %s: %s\n", e.path.c_str(), e.message.c_str());
     return 2;
   }
 
@@ -32,13 +32,13 @@ int RunBaseline(const BaselineArgs& args) {
   } else {
     Result<findings::Baseline> loaded = findings::Baseline::Load(args.file);
     if (!loaded.ok()) {
-      std::fprintf(stderr, "keyhole: %s\n", loaded.status().ToString().c_str());
+      PrintStderr("keyhole: %s\n", loaded.status().ToString().c_str());
       return 2;
     }
     baseline = std::move(loaded).value();
     if (baseline.from_gitleaks()) {
       // Pruning rewrites the file as a keyhole baseline: that would destroy the report.
-      std::fprintf(stderr,
+      PrintStderr(
                    "keyhole: %s is a gitleaks report, not a keyhole baseline; prune leaves it alone "
                    "(`keyhole baseline create` writes a keyhole baseline)\n",
                    args.file.c_str());
@@ -47,21 +47,21 @@ int RunBaseline(const BaselineArgs& args) {
     size_t before = baseline.size();
     baseline.Apply(&run->findings);
     baseline.Prune();
-    std::fprintf(stderr, "keyhole: pruned %zu stale entries, %zu remain\n", before - baseline.size(),
+    PrintStderr("keyhole: pruned %zu stale entries, %zu remain\n", before - baseline.size(),
                  baseline.size());
   }
   Result<std::unique_ptr<ReportFile>> out = ReportFile::Open(args.file);
   if (!out.ok()) {
-    std::fprintf(stderr, "keyhole: %s\n", out.status().ToString().c_str());
+    PrintStderr("keyhole: %s\n", out.status().ToString().c_str());
     return 2;
   }
   (*out)->stream() << baseline.ToJson();
   if (Status s = (*out)->Commit(); !s.ok()) {
-    std::fprintf(stderr, "keyhole: %s\n", s.ToString().c_str());
+    PrintStderr("keyhole: %s\n", s.ToString().c_str());
     return 2;
   }
   if (args.action == "create")
-    std::fprintf(stderr, "keyhole: wrote %zu entries to %s\n", baseline.size(), args.file.c_str());
+    PrintStderr("keyhole: wrote %zu entries to %s\n", baseline.size(), args.file.c_str());
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 
 namespace keyhole::cli {
 
@@ -79,7 +80,7 @@ int RunHook(const HookArgs& args) {
   bool ok = HooksDir(args.repo, &dir, &err);
   git_libgit2_shutdown();
   if (!ok) {
-    std::fprintf(stderr, "keyhole: %s\n", err.c_str());
+    PrintStderr("keyhole: %s\n", err.c_str());
     return 2;
   }
   fs::path hook = dir / "pre-commit";
@@ -96,24 +97,24 @@ int RunHook(const HookArgs& args) {
 
   if (args.action == "uninstall") {
     if (!exists) {
-      std::fprintf(stderr, "keyhole: no pre-commit hook at %s\n", hook.c_str());
+      PrintStderr("keyhole: no pre-commit hook at %s\n", hook.c_str());
       return 0;
     }
     if (!ours) {
-      std::fprintf(stderr, "keyhole: %s was not installed by keyhole; leaving it alone\n", hook.c_str());
+      PrintStderr("keyhole: %s was not installed by keyhole; leaving it alone\n", hook.c_str());
       return 2;
     }
     fs::remove(hook, ec);
     if (ec) {
-      std::fprintf(stderr, "keyhole: cannot remove %s: %s\n", hook.c_str(), ec.message().c_str());
+      PrintStderr("keyhole: cannot remove %s: %s\n", hook.c_str(), ec.message().c_str());
       return 2;
     }
-    std::fprintf(stderr, "keyhole: removed %s\n", hook.c_str());
+    PrintStderr("keyhole: removed %s\n", hook.c_str());
     return 0;
   }
 
   if (exists && !ours && !args.force) {
-    std::fprintf(stderr, "keyhole: %s already exists; use --force to replace it\n", hook.c_str());
+    PrintStderr("keyhole: %s already exists; use --force to replace it\n", hook.c_str());
     return 2;
   }
   fs::create_directories(dir, ec);
@@ -126,11 +127,11 @@ int RunHook(const HookArgs& args) {
       << "exec \"$KEYHOLE\" scan --staged\n";
   out.close();
   if (!out) {
-    std::fprintf(stderr, "keyhole: cannot write %s\n", hook.c_str());
+    PrintStderr("keyhole: cannot write %s\n", hook.c_str());
     return 2;
   }
   chmod(hook.c_str(), 0755);
-  std::fprintf(stderr, "keyhole: installed %s\n", hook.c_str());
+  PrintStderr("keyhole: installed %s\n", hook.c_str());
   return 0;
 }
 

@@ -5,12 +5,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <streambuf>
+
+#include "core/text.h"
 
 namespace keyhole::cli {
 
@@ -152,6 +156,28 @@ Status ReportFile::Commit() {
     temp_.clear();
   }
   return Status::OK();
+}
+
+void PrintStderr(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  va_list copy;
+  va_copy(copy, args);
+  const int n = std::vsnprintf(nullptr, 0, format, copy);
+  va_end(copy);
+  std::string text(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(text.data(), text.size() + 1, format, args);
+  va_end(args);
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    out += EscapeForTerminal(std::string_view(text).substr(start, nl - start));
+    if (nl < text.size()) out += '\n';
+    start = nl + 1;
+  }
+  std::fputs(out.c_str(), stderr);
 }
 
 bool UseColor(const std::string& mode, bool to_stdout) {

@@ -38,6 +38,11 @@ class ReportFile {
   std::unique_ptr<std::ostream> stream_;
 };
 
+// printf to stderr with every control byte and invalid UTF-8 of the formatted text escaped
+// (newlines kept): messages carry rule ids, file names and git errors from the scanned
+// repository, and a terminal must not run their escape sequences.
+[[gnu::format(printf, 1, 2)]] void PrintStderr(const char* format, ...);
+
 // Whether to colour output written to stdout: "always", "never", or "auto" (stdout is a
 // terminal, NO_COLOR is unset, TERM is not "dumb").
 bool UseColor(const std::string& mode, bool to_stdout);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/rule_loading.h"
 #include "core/text.h"
 #include "pipeline/rule_examples.h"
@@ -27,7 +28,7 @@ std::string_view GateName(scan::Gate g) {
 int Check(const LoadedRules& loaded, bool verbose) {
   Result<std::unique_ptr<pipeline::ExampleChecker>> checker = pipeline::ExampleChecker::Create(loaded.set);
   if (!checker.ok()) {
-    std::fprintf(stderr, "keyhole: %s\n", checker.status().ToString().c_str());
+    PrintStderr("keyhole: %s\n", checker.status().ToString().c_str());
     return 2;
   }
   size_t failures = 0, positives = 0, negatives = 0;
@@ -51,7 +52,7 @@ int Check(const LoadedRules& loaded, bool verbose) {
 int List(const LoadedRules& loaded, const std::string& format) {
   Result<std::unique_ptr<scan::RuleDatabase>> db = scan::RuleDatabase::Build(loaded.set);
   if (!db.ok()) {
-    std::fprintf(stderr, "keyhole: %s\n", db.status().ToString().c_str());
+    PrintStderr("keyhole: %s\n", db.status().ToString().c_str());
     return 2;
   }
   if (format == "json") {
@@ -82,7 +83,7 @@ int List(const LoadedRules& loaded, const std::string& format) {
 int Explain(const LoadedRules& loaded, const std::string& id) {
   int idx = loaded.set.Find(id);
   if (idx < 0) {
-    std::fprintf(stderr, "keyhole: no rule \"%s\" (see `keyhole rules list`)\n", id.c_str());
+    PrintStderr("keyhole: no rule \"%s\" (see `keyhole rules list`)\n", id.c_str());
     return 2;
   }
   const rules::Rule& r = loaded.set.rules[static_cast<size_t>(idx)];
@@ -114,7 +115,7 @@ int Explain(const LoadedRules& loaded, const std::string& id) {
 int RunRules(const RulesArgs& args) {
   Result<LoadedRules> loaded = LoadRules(args.config, std::filesystem::path());
   if (!loaded.ok()) {
-    std::fprintf(stderr, "keyhole: %s\n", loaded.status().ToString().c_str());
+    PrintStderr("keyhole: %s\n", loaded.status().ToString().c_str());
     return 2;
   }
   if (args.action == "list") return List(*loaded, args.format);

@@ -14,7 +14,7 @@ namespace keyhole::cli {
 
 namespace {
 
-void PrintError(const Status& s) { std::fprintf(stderr, "keyhole: %s\n", s.ToString().c_str()); }
+void PrintError(const Status& s) { PrintStderr("keyhole: %s\n", s.ToString().c_str()); }
 
 }  // namespace
 
@@ -99,10 +99,10 @@ int RunScan(const ScanArgs& args) {
     if (format != "text" || !to_stdout || args.quiet) {
       if (args.quiet) {
         for (const ScanError& e : run.stats->errors())
-          std::fprintf(stderr, "keyhole: %s: %s\n", EscapeForTerminal(e.path).c_str(),
-                       EscapeForTerminal(e.message).c_str());
+          PrintStderr("keyhole: %s: %s\n", e.path.c_str(),
+                       e.message.c_str());
       }
-      std::fprintf(stderr, "keyhole: %zu files could not be scanned; the scan is incomplete\n", errors);
+      PrintStderr("keyhole: %zu files could not be scanned; the scan is incomplete\n", errors);
     }
     return 2;
   }

@@ -24,8 +24,15 @@ std::vector<ScanError> ScanStats::errors() const {
 }
 
 std::vector<std::string> ScanStats::notes() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return notes_;
+  std::vector<std::string> sorted;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sorted = notes_;
+  }
+  // Workers add notes in whatever order they finish: sorted, reports are the same bytes
+  // for any --threads.
+  std::sort(sorted.begin(), sorted.end());
+  return sorted;
 }
 
 size_t ScanStats::error_count() const {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -273,6 +274,51 @@ TEST_F(FailedScan, MissingBlobIsCountedAsMissing) {
   ASSERT_FALSE(report.is_discarded()) << j.out;
   EXPECT_EQ(report["summary"]["missing_objects"], 1);
   EXPECT_EQ(report["summary"]["status"], "incomplete");
+}
+
+TEST(HostileNames, EscapeSequencesInRuleIdsAndPathsAreNotPrintedRaw) {
+  TempDir dir;
+  // A rule id carrying an OSC sequence (it would set the terminal title) and a bad regex.
+  dir.Write("bad.toml", "[[rules]]\nid = \"x\\u001b]0;pwned\\u0007\"\nregex = '''(unclosed'''\n");
+  dir.Write("src/app.py", "print('hi')\n");
+  CommandResult r =
+      RunKeyhole({"scan", (dir.path() / "src").string(), "--config", (dir.path() / "bad.toml").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << "raw ESC on stderr";
+  EXPECT_EQ(r.err.find('\x07'), std::string::npos) << "raw BEL on stderr";
+  EXPECT_NE(r.err.find("pwned"), std::string::npos) << r.err;
+}
+
+TEST(HostileNames, EscapeSequencesInAnErroringPathAreNotPrintedRaw) {
+  TempDir dir;
+  dir.Write("src/app.py", "print('hi')\n");
+  // A symlink loop named on the command line is an error naming the path.
+  const fs::path hostile = dir.path() / "src/\x1b[2Jclear";
+  fs::create_symlink(hostile, hostile);
+  CommandResult q = RunKeyhole({"scan", hostile.string(), "-q", "--format", "json"});
+  EXPECT_EQ(q.exit_code, 2) << q.err;
+  EXPECT_EQ(q.err.find('\x1b'), std::string::npos) << "raw ESC on stderr: " << q.err;
+  EXPECT_NE(q.err.find("clear"), std::string::npos) << q.err;
+}
+
+TEST(Determinism, NotesAreInTheSameOrderForAnyThreadCount) {
+  TempDir dir;
+  for (int i = 0; i < 12; ++i) {
+    const fs::path fifo = dir.path() / ("pipe" + std::to_string(i));
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    dir.Write("f" + std::to_string(i) + ".txt", "text\n");
+  }
+  std::string first;
+  for (const char* threads : {"1", "2", "4", "1", "4"}) {
+    CommandResult r = RunKeyhole({"scan", dir.path().string(), "--format", "json", "--threads", threads});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    json notes = json::parse(r.out)["summary"]["notes"];
+    ASSERT_FALSE(notes.empty());
+    std::vector<std::string> v = notes.get<std::vector<std::string>>();
+    EXPECT_TRUE(std::is_sorted(v.begin(), v.end())) << notes.dump();
+    if (first.empty()) first = notes.dump();
+    EXPECT_EQ(notes.dump(), first);
+  }
 }
 
 // --- writing reports ----------------------------------------------------------------
