@@ -9,8 +9,35 @@ namespace keyhole::cli {
 
 namespace fs = std::filesystem;
 
-Result<LoadedRules> LoadRules(const std::string& config_flag, const fs::path& root) {
+namespace {
+
+Result<LoadedRules> Finish(std::optional<rules::Config> config, std::string config_path) {
   LoadedRules out;
+  out.config_path = std::move(config_path);
+  Result<rules::RuleSet> resolved = rules::Resolve(config ? &*config : nullptr);
+  if (!resolved.ok()) return resolved.status();
+  out.set = std::move(resolved).value();
+  // Resolve() has validated every rule; compiling each regex again here doubled start-up.
+  for (const rules::Rule& r : out.set.rules) {
+    if (!analyze::IsKnownAnalyzer(r.analyzer)) {
+      return Status::InvalidArgument(r.source_file + ": rule \"" + r.id + "\": unknown analyzer \"" +
+                                     r.analyzer + "\"");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<LoadedRules> LoadDefaultRules() { return Finish(std::nullopt, ""); }
+
+Result<LoadedRules> LoadRulesFromText(const std::string& text, const std::string& name) {
+  Result<rules::Config> parsed = rules::ParseConfig(text, name);
+  if (!parsed.ok()) return parsed.status();
+  return Finish(std::move(parsed).value(), name);
+}
+
+Result<LoadedRules> LoadRules(const std::string& config_flag, const fs::path& root) {
   std::optional<rules::Config> config;
   fs::path file;
   if (!config_flag.empty()) {
@@ -25,23 +52,10 @@ Result<LoadedRules> LoadRules(const std::string& config_flag, const fs::path& ro
       }
     }
   }
-  if (!file.empty()) {
-    Result<rules::Config> loaded = rules::LoadConfigFile(file);
-    if (!loaded.ok()) return loaded.status();
-    config = std::move(loaded).value();
-    out.config_path = file.string();
-  }
-  Result<rules::RuleSet> resolved = rules::Resolve(config ? &*config : nullptr);
-  if (!resolved.ok()) return resolved.status();
-  out.set = std::move(resolved).value();
-  // Resolve() has validated every rule; compiling each regex again here doubled start-up.
-  for (const rules::Rule& r : out.set.rules) {
-    if (!analyze::IsKnownAnalyzer(r.analyzer)) {
-      return Status::InvalidArgument(r.source_file + ": rule \"" + r.id + "\": unknown analyzer \"" +
-                                     r.analyzer + "\"");
-    }
-  }
-  return out;
+  if (file.empty()) return Finish(std::nullopt, "");
+  Result<rules::Config> loaded = rules::LoadConfigFile(file);
+  if (!loaded.ok()) return loaded.status();
+  return Finish(std::move(loaded).value(), file.string());
 }
 
 fs::path DiscoverRoot(const fs::path& path) {

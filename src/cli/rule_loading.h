@@ -18,6 +18,13 @@ struct LoadedRules {
 // Errors (exit 2) name the file, the rule id and the reason.
 Result<LoadedRules> LoadRules(const std::string& config_flag, const std::filesystem::path& root);
 
+// The rules of a config given as text (read from a git revision); `name` is what errors
+// and reports call it ("<base abc123>:.keyhole.toml").
+Result<LoadedRules> LoadRulesFromText(const std::string& text, const std::string& name);
+
+// The embedded default rules alone.
+Result<LoadedRules> LoadDefaultRules();
+
 // The git work tree containing `path`, or `path` itself (a directory) when it is not in one.
 std::filesystem::path DiscoverRoot(const std::filesystem::path& path);
 

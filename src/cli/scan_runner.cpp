@@ -6,12 +6,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <thread>
 
 #include "cli/output.h"
 #include "findings/filter.h"
 #include "pipeline/pipeline.h"
+#include "rules/loader.h"
 #include "scan/rule_database.h"
 #include "source/dir_source.h"
 #include "source/git_source.h"
@@ -161,7 +163,32 @@ Result<ScanRun> ExecuteScan(const ScanArgs& args) {
     }
   }
 
-  Result<LoadedRules> rules = LoadRules(args.config, run.root);
+  Result<LoadedRules> rules = Status::Internal("rules not loaded");
+  std::optional<source::RangeConfig> range_config;
+  if (diff && args.config.empty()) {
+    // A pull request that adds `paths = ['.*']` to .keyhole.toml must not pass its own
+    // gate: the range is judged by the config of its base revision.
+    Result<std::optional<source::RangeConfig>> found =
+        source::ConfigAtDiffBase(path, args.diff, {".keyhole.toml", ".gitleaks.toml"}, rules::kMaxConfigBytes);
+    if (!found.ok()) return found.status();
+    range_config = std::move(found).value();
+  }
+  if (range_config) {
+    const std::string at = range_config->base_commit.substr(0, 12);
+    if (range_config->at_base) {
+      rules = LoadRulesFromText(*range_config->at_base, (run.root / range_config->name).string() + "@" + at);
+    } else {
+      rules = LoadDefaultRules();
+    }
+    if (rules.ok() && range_config->changed) {
+      run.stats->AddNote("this range " + std::string(range_config->at_base ? "changes" : "adds") + " " +
+                         range_config->name + "; it is judged by the base revision's config (" + at +
+                         (range_config->at_base ? "" : ": none, the default rules") +
+                         "), not its own: pass --config to choose");
+    }
+  } else {
+    rules = LoadRules(args.config, run.root);
+  }
   if (!rules.ok()) return rules.status();
   run.rules = std::move(rules).value();
 

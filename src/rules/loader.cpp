@@ -2,9 +2,14 @@
 // toml++ throws; this file is its adapter: every parse_error becomes a Status here.
 #include "rules/loader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -347,13 +352,37 @@ Result<FileContents> ParseFile(std::string_view text, std::string_view file, boo
   return out;
 }
 
-Result<std::string> ReadWholeFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError(path.string() + ": cannot open");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::IOError(path.string() + ": read error");
-  return ss.str();
+// Reads at most kMaxConfigBytes. `regular_only` (an [extend] path, which the scanned
+// repository's config names) also refuses FIFOs and devices, which would hang or never
+// end; the config the user names on the command line may be a pipe (`--config <(...)`).
+Result<std::string> ReadWholeFile(const std::filesystem::path& path, bool regular_only) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular_only ? O_NONBLOCK : 0));
+  if (fd < 0) return Status::IOError(path.string() + ": cannot open: " + std::strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0 || (regular_only && !S_ISREG(st.st_mode)) || S_ISDIR(st.st_mode)) {
+    close(fd);
+    return Status::IOError(path.string() + ": not a regular file");
+  }
+  std::string text;
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      close(fd);
+      return Status::IOError(path.string() + ": read error: " + std::strerror(e));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > kMaxConfigBytes) {
+      close(fd);
+      return Status::InvalidArgument(path.string() + ": larger than " + std::to_string(kMaxConfigBytes >> 20) +
+                                     " MiB; not a config file");
+    }
+  }
+  close(fd);
+  return text;
 }
 
 // Lays `overlay` over `base` (gitleaks' extend semantics). A rule with a regex or a path
@@ -442,7 +471,7 @@ Result<Config> ParseConfigAtDepth(std::string_view text, std::string_view filena
     }
     std::filesystem::path target(f.extend_path);
     if (target.is_relative()) target = std::filesystem::path(filename).parent_path() / target;
-    Result<std::string> sub_text = ReadWholeFile(target);
+    Result<std::string> sub_text = ReadWholeFile(target, /*regular_only=*/true);
     if (!sub_text.ok()) {
       return Status::InvalidArgument(std::string(filename) + ": [extend] path " +
                                      Quote(f.extend_path) + ": " + sub_text.status().message());
@@ -481,7 +510,7 @@ Result<Config> ParseConfig(std::string_view toml_text, std::string_view filename
 }
 
 Result<Config> LoadConfigFile(const std::filesystem::path& path) {
-  Result<std::string> text = ReadWholeFile(path);
+  Result<std::string> text = ReadWholeFile(path, /*regular_only=*/false);
   if (!text.ok()) return text.status();
   return ParseConfig(*text, path.string());
 }

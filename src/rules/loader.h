@@ -27,6 +27,10 @@ Result<RuleSet> ParseRuleFile(std::string_view toml_text, std::string_view filen
 Result<Config> ParseConfig(std::string_view toml_text, std::string_view filename);
 Result<Config> LoadConfigFile(const std::filesystem::path& path);
 
+// No config or rule file is larger (a 6 GB `[extend] path = "/dev/zero"` is an error, not
+// a read until memory runs out).
+inline constexpr size_t kMaxConfigBytes = size_t{4} << 20;
+
 // The rules compiled into the binary (rules/*.toml at build time).
 Result<RuleSet> DefaultRules();
 

@@ -1,6 +1,7 @@
 // StagedSource and DiffSource: the files a change adds to, each scanned whole with the
 // added lines attached (Blob::added_lines), so multi-line secrets keep their context but
 // only what the change brings is reported.
+#include <optional>
 #include <set>
 
 #include "source/git_common.h"
@@ -105,6 +106,90 @@ Status CollectTasks(git_repository* repo, git_diff* diff, int32_t facts, bool pa
   return Status::OK();
 }
 
+Result<CommitPtr> ResolveCommit(git_repository* repo, const std::string& rev) {
+  git_object* obj = nullptr;
+  if (git_revparse_single(&obj, repo, rev.c_str()) < 0) {
+    git_error_clear();
+    return Status::InvalidArgument("unknown revision '" + rev + "'");
+  }
+  ObjectPtr owned(obj);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+    git_error_clear();
+    return Status::InvalidArgument("revision '" + rev + "' is not a commit");
+  }
+  return CommitPtr(reinterpret_cast<git_commit*>(peeled));
+}
+
+struct RangeCommits {
+  CommitPtr base, head;  // base: the merge base for A...B
+  std::string base_name, head_name;
+};
+
+// "A..B", "A" (= A..HEAD), "A...B" (= merge-base(A, B)..B).
+Result<RangeCommits> ResolveRange(git_repository* repo, const std::string& range) {
+  RangeCommits out;
+  std::string base = range, head = "HEAD";
+  bool merge_base = false;
+  if (size_t p = range.find("..."); p != std::string::npos) {
+    base = range.substr(0, p);
+    head = range.substr(p + 3);
+    merge_base = true;
+  } else if (size_t q = range.find(".."); q != std::string::npos) {
+    base = range.substr(0, q);
+    head = range.substr(q + 2);
+  }
+  if (base.empty()) base = "HEAD";  // git's "..B" and "A.." (the CLI rejects them earlier)
+  if (head.empty()) head = "HEAD";
+  out.base_name = base;
+  out.head_name = head;
+  Result<CommitPtr> b = ResolveCommit(repo, base);
+  if (!b.ok()) return b.status();
+  Result<CommitPtr> h = ResolveCommit(repo, head);
+  if (!h.ok()) return h.status();
+  out.base = std::move(*b);
+  out.head = std::move(*h);
+  if (merge_base) {
+    git_oid mb;
+    int rc = git_merge_base(&mb, repo, git_commit_id(out.base.get()), git_commit_id(out.head.get()));
+    if (rc == GIT_ENOTFOUND) {
+      git_error_clear();
+      return Status::InvalidArgument("'" + base + "' and '" + head + "' have no common ancestor");
+    }
+    if (rc < 0) return ErrorStatus(rc, "cannot find the merge base of " + range);
+    git_commit* c = nullptr;
+    if (rc = git_commit_lookup(&c, repo, &mb); rc < 0) return ErrorStatus(rc, "cannot read merge base");
+    out.base.reset(c);
+  }
+  return out;
+}
+
+// The text of `path` in `commit`'s tree; nullopt when it is not a file there.
+Result<std::optional<std::string>> FileAtCommit(git_repository* repo, git_commit* commit, const std::string& path,
+                                                size_t max_bytes) {
+  git_tree* t = nullptr;
+  if (int rc = git_commit_tree(&t, commit); rc < 0) return ErrorStatus(rc, "cannot read a tree");
+  TreePtr tree(t);
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, t, path.c_str()) != 0) {
+    git_error_clear();
+    return std::optional<std::string>();
+  }
+  std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>> entry(e);
+  if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) return std::optional<std::string>();
+  git_blob* b = nullptr;
+  if (int rc = git_blob_lookup(&b, repo, git_tree_entry_id(e)); rc < 0) {
+    return ErrorStatus(rc, "cannot read " + path + " at " + OidHex(*git_commit_id(commit)));
+  }
+  std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>> blob(b);
+  const auto size = static_cast<size_t>(git_blob_rawsize(b));
+  if (size > max_bytes) {
+    return Status::InvalidArgument(path + " at " + OidHex(*git_commit_id(commit)) + " is larger than " +
+                                   std::to_string(max_bytes) + " bytes");
+  }
+  return std::optional<std::string>(std::string(static_cast<const char*>(git_blob_rawcontent(b)), size));
+}
+
 class StagedSource final : public Source {
  public:
   StagedSource(std::filesystem::path repo, SourceOptions opts) : path_(std::move(repo)), opts_(opts) {}
@@ -161,36 +246,12 @@ class DiffSource final : public Source {
     CorruptObjects corrupt = FindCorruptLooseObjects(std::filesystem::path(git_repository_commondir(repo)) / "objects");
     if (!corrupt.empty()) return CorruptRepositoryStatus(corrupt);
 
-    std::string base = range_, head = "HEAD";
-    bool merge_base = false;
-    if (size_t p = range_.find("..."); p != std::string::npos) {
-      base = range_.substr(0, p);
-      head = range_.substr(p + 3);
-      merge_base = true;
-    } else if (size_t q = range_.find(".."); q != std::string::npos) {
-      base = range_.substr(0, q);
-      head = range_.substr(q + 2);
-    }
-    if (base.empty()) base = "HEAD";  // git's "..B" and "A.." mean HEAD on the empty side
-    if (head.empty()) head = "HEAD";
-
-    Result<CommitPtr> b = Resolve(repo, base);
-    if (!b.ok()) return b.status();
-    Result<CommitPtr> h = Resolve(repo, head);
-    if (!h.ok()) return h.status();
-    CommitPtr base_commit = std::move(*b);
-    if (merge_base) {
-      git_oid mb;
-      int rc = git_merge_base(&mb, repo, git_commit_id(base_commit.get()), git_commit_id(h->get()));
-      if (rc == GIT_ENOTFOUND) {
-        git_error_clear();
-        return Status::InvalidArgument("'" + base + "' and '" + head + "' have no common ancestor");
-      }
-      if (rc < 0) return ErrorStatus(rc, "cannot find the merge base of " + range_);
-      git_commit* c = nullptr;
-      if (rc = git_commit_lookup(&c, repo, &mb); rc < 0) return ErrorStatus(rc, "cannot read merge base");
-      base_commit.reset(c);
-    }
+    Result<RangeCommits> ends = ResolveRange(repo, range_);
+    if (!ends.ok()) return ends.status();
+    CommitPtr base_commit = std::move(ends->base);
+    CommitPtr* h = &ends->head;
+    const std::string& base = ends->base_name;
+    const std::string& head = ends->head_name;
     git_tree* bt = nullptr;
     git_tree* ht = nullptr;
     if (int rc = git_commit_tree(&bt, base_commit.get()); rc < 0) return ErrorStatus(rc, "cannot read tree of " + base);
@@ -212,21 +273,6 @@ class DiffSource final : public Source {
   }
 
  private:
-  static Result<CommitPtr> Resolve(git_repository* repo, const std::string& rev) {
-    git_object* obj = nullptr;
-    if (git_revparse_single(&obj, repo, rev.c_str()) < 0) {
-      git_error_clear();
-      return Status::InvalidArgument("unknown revision '" + rev + "'");
-    }
-    ObjectPtr owned(obj);
-    git_object* peeled = nullptr;
-    if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
-      git_error_clear();
-      return Status::InvalidArgument("revision '" + rev + "' is not a commit");
-    }
-    return CommitPtr(reinterpret_cast<git_commit*>(peeled));
-  }
-
   Library lib_;
   std::filesystem::path path_;
   std::string range_;
@@ -237,6 +283,29 @@ class DiffSource final : public Source {
 
 std::unique_ptr<Source> MakeStagedSource(std::filesystem::path repo, SourceOptions opts) {
   return std::make_unique<StagedSource>(std::move(repo), opts);
+}
+
+Result<std::optional<RangeConfig>> ConfigAtDiffBase(const std::filesystem::path& repo, const std::string& range,
+                                                    const std::vector<std::string>& names, size_t max_bytes) {
+  Library lib;
+  Result<RepoPtr> opened = OpenRepository(repo);
+  if (!opened.ok()) return opened.status();
+  Result<RangeCommits> ends = ResolveRange(opened->get(), range);
+  if (!ends.ok()) return ends.status();
+  for (const std::string& name : names) {
+    Result<std::optional<std::string>> at_base = FileAtCommit(opened->get(), ends->base.get(), name, max_bytes);
+    if (!at_base.ok()) return at_base.status();
+    Result<std::optional<std::string>> at_head = FileAtCommit(opened->get(), ends->head.get(), name, max_bytes);
+    if (!at_head.ok()) return at_head.status();
+    if (!at_base->has_value() && !at_head->has_value()) continue;
+    RangeConfig c;
+    c.name = name;
+    c.base_commit = OidHex(*git_commit_id(ends->base.get()));
+    c.at_base = std::move(*at_base);
+    c.changed = c.at_base != *at_head;
+    return std::optional<RangeConfig>(std::move(c));
+  }
+  return std::optional<RangeConfig>();
 }
 
 std::unique_ptr<Source> MakeDiffSource(std::filesystem::path repo, std::string range, SourceOptions opts) {

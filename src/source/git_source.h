@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,5 +52,18 @@ std::unique_ptr<Source> MakeStagedSource(std::filesystem::path repo, SourceOptio
 // commit. A revision that does not resolve makes Run() fail with InvalidArgument naming it.
 std::unique_ptr<Source> MakeDiffSource(std::filesystem::path repo, std::string range,
                                        SourceOptions opts);
+
+// The config a --diff range is judged by: the first of `names` (".keyhole.toml",
+// ".gitleaks.toml") that exists at the range's base or head, as it is at the base (a
+// change under review must not rewrite the rules that judge it). nullopt when neither
+// revision has any of them.
+struct RangeConfig {
+  std::string name;                    // which of `names`
+  std::string base_commit;             // hex id the text was read from
+  std::optional<std::string> at_base;  // nullopt: the range adds the file
+  bool changed = false;                // the range adds, changes or deletes it
+};
+Result<std::optional<RangeConfig>> ConfigAtDiffBase(const std::filesystem::path& repo, const std::string& range,
+                                                    const std::vector<std::string>& names, size_t max_bytes);
 
 }  // namespace keyhole::source

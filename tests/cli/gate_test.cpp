@@ -321,6 +321,96 @@ TEST(Determinism, NotesAreInTheSameOrderForAnyThreadCount) {
   }
 }
 
+// --- the scanned repository's config does not govern its own gate -------------------
+
+class ConfigInRange : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    repo_ = dir_.path() / "repo";
+    fs::create_directories(repo_);
+    Git(repo_, {"init", "-q"});
+    WriteIn(repo_, "app.py", "print('hi')\n");
+  }
+  std::string Commit(const std::string& msg) {
+    Git(repo_, {"add", "-A"});
+    Git(repo_, {"commit", "-q", "-m", msg});
+    std::string id = Git(repo_, {"rev-parse", "HEAD"});
+    return id.substr(0, id.find('\n'));
+  }
+  TempDir dir_;
+  fs::path repo_;
+};
+
+constexpr const char* kAllowEverything = "[allowlist]\npaths = ['''.*''']\n";
+
+TEST_F(ConfigInRange, ARangeThatAddsAnAllowEverythingConfigIsJudgedByTheBase) {
+  const std::string base = Commit("base");
+  WriteIn(repo_, ".keyhole.toml", kAllowEverything);
+  WriteIn(repo_, "deploy.sh", "export GH_TOKEN=" + FakeGithubToken(1320) + "\n");
+  const std::string head = Commit("sneak");
+  CommandResult r = RunKeyhole({"scan", ".", "--diff", base + ".." + head}, repo_);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("github-pat"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("judged by the base revision's config"), std::string::npos) << r.out;
+  // The work tree's config is what a directory scan uses, and --config chooses explicitly.
+  EXPECT_EQ(RunKeyhole({"scan", "."}, repo_).exit_code, 0);
+  CommandResult chosen =
+      RunKeyhole({"scan", ".", "--diff", base + ".." + head, "--config", ".keyhole.toml"}, repo_);
+  EXPECT_EQ(chosen.exit_code, 0) << chosen.out << chosen.err;
+}
+
+TEST_F(ConfigInRange, ARangeThatWidensTheAllowlistIsJudgedByTheBase) {
+  WriteIn(repo_, ".gitleaks.toml", "[allowlist]\npaths = ['''^testdata/''']\n");
+  const std::string base = Commit("base");
+  WriteIn(repo_, ".gitleaks.toml", kAllowEverything);
+  WriteIn(repo_, "testdata/fixture.sh", "export GH_TOKEN=" + FakeGithubToken(1321) + "\n");
+  WriteIn(repo_, "src/deploy.sh", "export GH_TOKEN=" + FakeGithubToken(1322) + "\n");
+  const std::string head = Commit("widen");
+  CommandResult r = RunKeyhole({"scan", ".", "--diff", base + ".." + head, "--format", "json"}, repo_);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  json report = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << r.out;
+  ASSERT_EQ(report["findings"].size(), 1u) << report["findings"].dump(2);
+  EXPECT_EQ(report["findings"][0]["path"], "src/deploy.sh");  // the base's allowlist still applies
+}
+
+TEST_F(ConfigInRange, AnUnchangedConfigAppliesWithoutANote) {
+  WriteIn(repo_, ".keyhole.toml", "[allowlist]\npaths = ['''^testdata/''']\n");
+  const std::string base = Commit("base");
+  WriteIn(repo_, "testdata/fixture.sh", "export GH_TOKEN=" + FakeGithubToken(1323) + "\n");
+  const std::string head = Commit("fixture");
+  CommandResult r = RunKeyhole({"scan", ".", "--diff", base + ".." + head}, repo_);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("judged by"), std::string::npos) << r.out;
+}
+
+TEST_F(ConfigInRange, ExtendPathMustBeASmallRegularFile) {
+  Commit("base");
+  for (const std::string target : {"/dev/zero", "/dev/urandom"}) {
+    WriteIn(repo_, ".keyhole.toml", "[extend]\npath = \"" + target + "\"\n");
+    CommandResult r = RunKeyhole({"scan", "."}, repo_);
+    EXPECT_EQ(r.exit_code, 2) << target << ": " << r.err;
+    EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
+  }
+  const fs::path fifo = dir_.path() / "fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  WriteIn(repo_, ".keyhole.toml", "[extend]\npath = \"" + fifo.string() + "\"\n");
+  CommandResult f = RunKeyhole({"scan", "."}, repo_);  // would block forever on open/read
+  EXPECT_EQ(f.exit_code, 2) << f.err;
+  EXPECT_NE(f.err.find("not a regular file"), std::string::npos) << f.err;
+
+  const fs::path big = dir_.path() / "big.toml";
+  {
+    std::ofstream out(big, std::ios::binary);
+    const std::string line = "# " + std::string(1022, 'x') + "\n";
+    for (int i = 0; i < 5 * 1024; ++i) out << line;  // 5 MiB of comments
+  }
+  WriteIn(repo_, ".keyhole.toml", "[extend]\npath = \"" + big.string() + "\"\n");
+  CommandResult b = RunKeyhole({"scan", "."}, repo_);
+  EXPECT_EQ(b.exit_code, 2) << b.err;
+  EXPECT_NE(b.err.find("larger than"), std::string::npos) << b.err;
+}
+
 // --- writing reports ----------------------------------------------------------------
 
 TEST(ReportOutput, ASymlinkAtTheOutputPathIsReplacedNotFollowed) {
