@@ -1,7 +1,6 @@
 #include "source/fs_read.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,23 +103,36 @@ std::optional<Blob> LoadFileBlob(const std::string& full_path, const std::string
   }
   Origin origin;
   origin.path = rel;
-  if (size >= kMmapThreshold) {
-    void* addr = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
-    if (addr == MAP_FAILED) {
-      stats.AddError(rel, "cannot map file: " + ErrnoMessage(errno));
-      return std::nullopt;
-    }
-    madvise(addr, size, MADV_SEQUENTIAL);
-    std::shared_ptr<const void> keepalive(addr, [size](const void* p) { munmap(const_cast<void*>(p), size); });
-    std::string_view bytes(static_cast<const char*>(addr), size);
-    return MakeTextBlob(std::move(origin), bytes, std::move(keepalive), stats);
-  }
-  // Small file: read what is there now (it may have shrunk or grown since fstat), into a
-  // buffer that is not zeroed first (read() overwrites it; zeroing was a measurable memset).
-  std::shared_ptr<char[]> data(new char[size]);
+  // Read, never mapped: a mapped file that shrinks while it is scanned kills the process
+  // with SIGBUS; read() sees whatever is there. The buffer is not zeroed first (read()
+  // overwrites it; zeroing was a measurable memset). A size of 0 may be a lie (/proc,
+  // /sys): such a file is read to its end, within max_size.
+  const bool sized = size > 0;
+  size_t cap = sized ? static_cast<size_t>(size) : 4096;
+  std::shared_ptr<char[]> data(new char[cap]);
   size_t got = 0;
-  while (got < size) {
-    ssize_t k = read(fd.get(), data.get() + got, size - got);
+  bool grew = false;
+  while (true) {
+    if (got == cap) {
+      if (sized) {  // one probe byte: did it grow since fstat?
+        char probe;
+        ssize_t k = read(fd.get(), &probe, 1);
+        if (k < 0 && errno == EINTR) continue;
+        grew = k > 0;
+        break;
+      }
+      if (max_size > 0 && cap >= max_size) {
+        stats.skipped_too_large.fetch_add(1, std::memory_order_relaxed);
+        return std::nullopt;
+      }
+      size_t next = cap * 2;
+      if (max_size > 0) next = std::min<size_t>(next, static_cast<size_t>(max_size) + 1);
+      std::shared_ptr<char[]> bigger(new char[next]);
+      std::copy(data.get(), data.get() + got, bigger.get());
+      data = std::move(bigger);
+      cap = next;
+    }
+    ssize_t k = read(fd.get(), data.get() + got, cap - got);
     if (k < 0) {
       if (errno == EINTR) continue;
       stats.AddError(rel, ErrnoMessage(errno));
@@ -128,6 +140,16 @@ std::optional<Blob> LoadFileBlob(const std::string& full_path, const std::string
     }
     if (k == 0) break;
     got += static_cast<size_t>(k);
+  }
+  // A file that shrank or grew while it was read was not scanned as it is: say so.
+  if (sized && (got < size || grew)) {
+    stats.AddError(rel, "file changed during the scan (" + std::to_string(size) + " bytes when opened, " +
+                            (grew ? std::string("more") : std::to_string(got)) + " when read); scan it again");
+    return std::nullopt;
+  }
+  if (!sized && max_size > 0 && got > max_size) {
+    stats.skipped_too_large.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
   }
   std::string_view bytes(data.get(), got);
   return MakeTextBlob(std::move(origin), bytes, std::move(data), stats);

@@ -13,10 +13,6 @@
 
 namespace keyhole::source {
 
-// Files at least this big are mmap'ed rather than read(): below it the copy is cheaper
-// than the page-table work, above it mmap saves the copy and the allocation.
-inline constexpr uint64_t kMmapThreshold = 64 * 1024;
-
 // "permission denied" etc.: strerror text with a lower-case first letter, thread-safe.
 std::string ErrnoMessage(int err);
 
@@ -34,7 +30,9 @@ std::optional<Blob> MakeTextBlob(Origin origin, std::string_view bytes,
 // Opens `full_path` without following a symlink or blocking on a FIFO and returns its
 // contents as a text blob named `rel`. Binary, oversized (`max_size` > 0), non-regular and
 // unreadable files yield nullopt; each is counted in `stats` or recorded as an error
-// under `rel`.
+// under `rel`, as is a file that shrinks or grows while it is read ("file changed during
+// the scan"). Files are read, never mapped (a mapped file that shrinks raises SIGBUS);
+// a file whose size reads 0 (/proc, /sys) is read to its end.
 std::optional<Blob> LoadFileBlob(const std::string& full_path, const std::string& rel,
                                  uint64_t max_size, ScanStats& stats);
 
