@@ -95,6 +95,9 @@ std::vector<std::pair<size_t, size_t>> PgpassFields(std::string_view d, size_t b
 
 // --- Terraform state ----------------------------------------------------------------
 // JSON: resources[].instances[].attributes (any depth) and outputs marked sensitive.
+// Read with a small iterative tokenizer that keeps byte offsets: no recursion (a state
+// file with 60,000 nested arrays once overflowed the stack), and each value is located
+// where it is rather than searched for (which was quadratic in the number of values).
 
 bool SecretAttribute(std::string_view key) {
   std::string k = AsciiLower(key);
@@ -109,62 +112,180 @@ bool SecretAttribute(std::string_view key) {
   return false;
 }
 
-struct TfContext {
-  std::string_view data;
-  std::vector<CredentialHit>* out;
-  size_t cursor = 0;  // search position: values are found in document order
-};
-
-// Finds `"key": <value as JSON>` in the text from the cursor; returns the value's
-// string contents (between the quotes).
-bool LocateValue(TfContext& ctx, const std::string& key, const std::string& value, size_t* b,
-                 size_t* e) {
-  std::string quoted_key = nlohmann::json(key).dump();
-  std::string quoted_value = nlohmann::json(value).dump();
-  for (size_t from : {ctx.cursor, size_t{0}}) {
-    size_t pos = from;
-    while ((pos = ctx.data.find(quoted_key, pos)) != std::string_view::npos) {
-      size_t i = pos + quoted_key.size();
-      while (i < ctx.data.size() && IsSpace(ctx.data[i])) ++i;
-      if (i < ctx.data.size() && ctx.data[i] == ':') {
-        ++i;
-        while (i < ctx.data.size() && IsSpace(ctx.data[i])) ++i;
-        if (ctx.data.compare(i, quoted_value.size(), quoted_value) == 0) {
-          *b = i + 1;
-          *e = i + quoted_value.size() - 1;
-          ctx.cursor = *e;
-          return true;
-        }
+// A JSON string's raw contents [begin, end) (between the quotes), decoded enough for key
+// comparison: simple escapes and ASCII \u escapes.
+std::string DecodeKey(std::string_view raw) {
+  if (raw.find('\\') == std::string_view::npos) return std::string(raw);
+  std::string out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\' || i + 1 == raw.size()) {
+      out += raw[i];
+      continue;
+    }
+    char c = raw[++i];
+    if (c == 'u') {
+      unsigned v = 0;
+      bool ok = i + 4 < raw.size();
+      for (size_t k = 1; ok && k <= 4; ++k) {
+        char h = raw[i + k];
+        v <<= 4;
+        if (h >= '0' && h <= '9') v |= static_cast<unsigned>(h - '0');
+        else if (h >= 'a' && h <= 'f') v |= static_cast<unsigned>(h - 'a' + 10);
+        else if (h >= 'A' && h <= 'F') v |= static_cast<unsigned>(h - 'A' + 10);
+        else ok = false;
       }
-      pos += quoted_key.size();
+      if (ok && v < 0x80) {
+        out += static_cast<char>(v);
+        i += 4;
+      } else {
+        out += "\\u";  // not ASCII: kept escaped (no key we look for has it)
+      }
+      continue;
+    }
+    switch (c) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      default: out += c;  // \" \\ \/
     }
   }
-  return false;
+  return out;
 }
 
-void WalkAttributes(TfContext& ctx, const nlohmann::json& node, const nlohmann::json& facts) {
-  if (node.is_array()) {
-    for (const auto& v : node) WalkAttributes(ctx, v, facts);
-    return;
-  }
-  if (!node.is_object()) return;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const nlohmann::json& v = it.value();
-    if (v.is_string() && SecretAttribute(it.key())) {
-      const std::string& s = v.get_ref<const std::string&>();
-      size_t b, e;
-      if (!LocateValue(ctx, it.key(), s, &b, &e) || !IsRealValue(ctx.data, b, e)) continue;
-      CredentialHit hit{
-          "terraform-state-secret", "Secret in Terraform state", Severity::kHigh, b, e, facts};
-      hit.facts["attribute"] = it.key();
-      ctx.out->push_back(std::move(hit));
-    } else if (v.is_structured()) {
-      WalkAttributes(ctx, v, facts);
-    }
+// One open container of the document, with what the reader needs to know about it.
+struct TfFrame {
+  bool object = false;
+  std::string key;          // the key whose value is being read (objects)
+  bool expect_key = true;   // objects: the next string is a key
+  // Where this container sits: 0 other, 1 the root, 2 "resources" array, 3 a resource,
+  // 4 an "instances" array, 5 an instance, 6 inside "attributes", 7 "outputs", 8 an output.
+  int role = 0;
+  size_t first_hit = 0;     // resources: index into out of the first hit inside it
+  std::string type, name;   // resources: "type" and "name"
+  bool sensitive = false;   // outputs: "sensitive": true
+  size_t value_b = 0, value_e = 0;  // outputs: the string "value", if any
+  bool has_value = false;
+};
+
+int ChildRole(const TfFrame& parent) {
+  switch (parent.role) {
+    case 1:
+      if (parent.key == "resources") return 2;
+      if (parent.key == "outputs") return 7;
+      return 0;
+    case 2: return 3;
+    case 3: return parent.key == "instances" ? 4 : 0;
+    case 4: return 5;
+    case 5: return parent.key == "attributes" ? 6 : 0;
+    case 6: return 6;
+    case 7: return 8;
+    default: return 0;
   }
 }
 
 }  // namespace
+
+std::vector<CredentialHit> ReadTerraformState(std::string_view data) {
+  std::vector<CredentialHit> out;
+  std::vector<TfFrame> stack;
+  size_t i = 0;
+  const size_t n = data.size();
+  auto skip_space = [&] {
+    while (i < n && IsSpace(data[i])) ++i;
+  };
+  // After a value in the current container: an object's next string is a key again.
+  auto value_done = [&] {
+    if (!stack.empty() && stack.back().object) stack.back().expect_key = true;
+  };
+  while (true) {
+    skip_space();
+    if (i >= n) break;
+    const char c = data[i];
+    if (c == '{' || c == '[') {
+      TfFrame f;
+      f.object = c == '{';
+      f.role = stack.empty() ? (f.object ? 1 : 0) : ChildRole(stack.back());
+      if (f.role == 3) f.first_hit = out.size();
+      // Shapes other than the known ones are walked but not interpreted.
+      if (f.object != (f.role == 1 || f.role == 3 || f.role == 5 || f.role == 6 || f.role == 7 || f.role == 8) &&
+          f.role != 6) {
+        f.role = 0;
+      }
+      stack.push_back(std::move(f));
+      ++i;
+      continue;
+    }
+    if (c == '}' || c == ']') {
+      if (stack.empty()) break;
+      TfFrame f = std::move(stack.back());
+      stack.pop_back();
+      if (f.role == 3) {
+        for (size_t h = f.first_hit; h < out.size(); ++h) {
+          if (!f.type.empty()) out[h].facts["resource_type"] = f.type;
+          if (!f.name.empty()) out[h].facts["resource_name"] = f.name;
+        }
+      } else if (f.role == 8 && f.sensitive && f.has_value && IsRealValue(data, f.value_b, f.value_e)) {
+        out.push_back({"terraform-state-secret", "Secret in Terraform state", Severity::kHigh, f.value_b,
+                       f.value_e, {{"output", stack.empty() ? std::string() : stack.back().key}}});
+      }
+      ++i;
+      if (stack.empty()) break;  // the document is complete
+      value_done();
+      continue;
+    }
+    if (c == ',' || c == ':') {
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      const size_t b = ++i;
+      while (i < n && data[i] != '"') i += data[i] == '\\' ? 2 : 1;
+      if (i >= n) return {};  // unterminated: not JSON
+      const size_t e = i++;
+      if (stack.empty()) break;
+      TfFrame& top = stack.back();
+      if (top.object && top.expect_key) {
+        top.key = DecodeKey(data.substr(b, e - b));
+        top.expect_key = false;
+        continue;
+      }
+      if (top.object) {
+        if (top.role == 6 && SecretAttribute(top.key) && IsRealValue(data, b, e)) {
+          CredentialHit hit{"terraform-state-secret", "Secret in Terraform state", Severity::kHigh, b, e,
+                            nlohmann::json::object()};
+          hit.facts["attribute"] = top.key;
+          out.push_back(std::move(hit));
+        } else if (top.role == 3 && top.key == "type") {
+          top.type = DecodeKey(data.substr(b, e - b));
+        } else if (top.role == 3 && top.key == "name") {
+          top.name = DecodeKey(data.substr(b, e - b));
+        } else if (top.role == 8 && top.key == "value") {
+          top.value_b = b;
+          top.value_e = e;
+          top.has_value = true;
+        }
+      }
+      value_done();
+      continue;
+    }
+    // A number or a literal.
+    const size_t b = i;
+    while (i < n && !IsSpace(data[i]) && data[i] != ',' && data[i] != '}' && data[i] != ']' && data[i] != ':') ++i;
+    if (i == b) return {};  // a byte that starts nothing: not JSON
+    if (!stack.empty()) {
+      TfFrame& top = stack.back();
+      if (top.object && top.role == 8 && top.key == "sensitive") top.sensitive = data.substr(b, i - b) == "true";
+    }
+    value_done();
+  }
+  if (!stack.empty()) return {};  // truncated
+  std::sort(out.begin(), out.end(),
+            [](const CredentialHit& a, const CredentialHit& b) { return a.begin < b.begin; });
+  return out;
+}
+
 
 std::vector<CredentialHit> ReadNetrc(std::string_view data) {
   std::vector<CredentialHit> out;
@@ -229,47 +350,6 @@ std::vector<CredentialHit> ReadPgpass(std::string_view data) {
     }
     b = e + 1;
   }
-  return out;
-}
-
-std::vector<CredentialHit> ReadTerraformState(std::string_view data) {
-  std::vector<CredentialHit> out;
-  nlohmann::json doc =
-      nlohmann::json::parse(data.begin(), data.end(), nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object()) return out;
-  TfContext ctx{data, &out};
-  if (auto res = doc.find("resources"); res != doc.end() && res->is_array()) {
-    for (const auto& r : *res) {
-      if (!r.is_object()) continue;
-      nlohmann::json facts = nlohmann::json::object();
-      if (r.contains("type") && r["type"].is_string()) facts["resource_type"] = r["type"];
-      if (r.contains("name") && r["name"].is_string()) facts["resource_name"] = r["name"];
-      auto inst = r.find("instances");
-      if (inst == r.end() || !inst->is_array()) continue;
-      for (const auto& i : *inst) {
-        if (i.is_object() && i.contains("attributes")) WalkAttributes(ctx, i["attributes"], facts);
-      }
-    }
-  }
-  if (auto outs = doc.find("outputs"); outs != doc.end() && outs->is_object()) {
-    for (auto it = outs->begin(); it != outs->end(); ++it) {
-      const nlohmann::json& o = it.value();
-      if (!o.is_object() || !o.value("sensitive", false)) continue;
-      auto v = o.find("value");
-      if (v == o.end() || !v->is_string()) continue;
-      size_t b, e;
-      const std::string& s = v->get_ref<const std::string&>();
-      if (!LocateValue(ctx, "value", s, &b, &e) || !IsRealValue(data, b, e)) continue;
-      out.push_back({"terraform-state-secret",
-                     "Secret in Terraform state",
-                     Severity::kHigh,
-                     b,
-                     e,
-                     {{"output", it.key()}}});
-    }
-  }
-  std::sort(out.begin(), out.end(),
-            [](const CredentialHit& a, const CredentialHit& b) { return a.begin < b.begin; });
   return out;
 }
 

@@ -85,6 +85,45 @@ TEST(ReadTerraformState, MalformedJsonYieldsNothing) {
   EXPECT_TRUE(ReadTerraformState("{\"resources\": [ {\"password\": \"Zq8vH2uRx9").empty());
 }
 
+TEST(ReadTerraformState, DeepNestingIsWalkedWithoutRecursion) {
+  // 60,000 nested arrays inside the attributes (and a secret after them) once overflowed
+  // the stack: the reader now keeps its own stack.
+  const std::string deep = std::string(60000, '[') + std::string(60000, ']');
+  std::string data = "{\"resources\": [{\"type\": \"t\", \"instances\": [{\"attributes\": {\"a\": " + deep +
+                     ", \"password\": \"Zq8vH2uRx9LmT3nW\"}}]}], \"b\": " + deep + "}";
+  auto hits = ReadTerraformState(data);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(Span(data, hits[0]), "Zq8vH2uRx9LmT3nW");
+  EXPECT_EQ(hits[0].facts["resource_type"], "t");
+  EXPECT_TRUE(ReadTerraformState(std::string(200000, '[')).empty());  // truncated: nothing
+}
+
+TEST(ReadTerraformState, ManyValuesAreEachFoundWhereTheyAre) {
+  // 20,000 secret attributes whose JSON text is escaped (a search for the re-encoded value
+  // found none and rescanned the document for each: quadratic).
+  std::string data = "{\"resources\": [{\"type\": \"t\", \"instances\": [";
+  for (int i = 0; i < 20000; ++i) {
+    data += std::string(i ? "," : "") + "{\"attributes\": {\"api_token\": \"Qx\\u0041" + std::to_string(100000 + i) +
+            "vR2wT8nZ\"}}";
+  }
+  data += "]}]}";
+  auto hits = ReadTerraformState(data);
+  ASSERT_EQ(hits.size(), 20000u);
+  EXPECT_EQ(Span(data, hits[0]), "Qx\\u0041100000vR2wT8nZ");
+}
+
+TEST(ReadTerraformState, SensitiveMayComeAfterTheValueAndKeysMayBeEscaped) {
+  std::string data = R"({"outputs": {"k": {"value": "Xk29LmQ7vR2wT8nZ", "sensitive": true},
+                                       "open": {"value": "Yk29LmQ7vR2wT8nZ", "sensitive": false}},
+                          "resources": [{"type": "t", "instances": [{"attributes": {"pass\u0077ord": "Wq8vH2uRx9LmT3nW"}}]}]})";
+  auto hits = ReadTerraformState(data);
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(Span(data, hits[0]), "Xk29LmQ7vR2wT8nZ");
+  EXPECT_EQ(hits[0].facts["output"], "k");
+  EXPECT_EQ(Span(data, hits[1]), "Wq8vH2uRx9LmT3nW");
+  EXPECT_EQ(hits[1].facts["attribute"], "password");
+}
+
 TEST(ReadCredentialFile, DispatchesOnTheFileName) {
   std::string netrc = "machine h login u password Zq8vH2uRx9LmT3nW\n";
   EXPECT_EQ(ReadCredentialFile("home/.netrc", netrc).size(), 1u);

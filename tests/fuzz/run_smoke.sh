@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs="${KEYHOLE_FUZZ_SECONDS:-5}"
-targets="${KEYHOLE_FUZZ_TARGETS:-fuzz_rules fuzz_jwt fuzz_keys fuzz_allow fuzz_scan}"
+targets="${KEYHOLE_FUZZ_TARGETS:-fuzz_rules fuzz_jwt fuzz_keys fuzz_allow fuzz_scan fuzz_credfiles}"
 
 if [ "${KEYHOLE_SKIP_FUZZ:-0}" = 1 ]; then
   echo "run_smoke: KEYHOLE_SKIP_FUZZ=1; skipped" >&2
