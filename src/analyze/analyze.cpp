@@ -111,6 +111,9 @@ struct Level {
   };
   std::vector<ContextHit> context_hits;
 
+  uint32_t allow_checked_line = 0;  // Place(): the last line judged for inline allows
+  bool line_allowed = false;
+
   const LineIndex& Index() {
     if (!index) index.emplace(blob.bytes());
     return *index;
@@ -125,8 +128,14 @@ bool Place(Level& lv, size_t begin, size_t end, findings::Finding& f, std::strin
   Position stop = lv.Index().At(end);
   if (!lv.blob.TouchesAddedLines(start.line, stop.line)) return false;
   std::string_view line = lv.Index().Line(start.line);
-  std::string_view previous = start.line > 1 ? lv.Index().Line(start.line - 1) : std::string_view();
-  if (findings::InlineAllowed(line, previous)) return false;
+  // Judged once per line: a line with 40,000 matches was searched for the markers 40,000
+  // times.
+  if (lv.allow_checked_line != start.line) {
+    std::string_view previous = start.line > 1 ? lv.Index().Line(start.line - 1) : std::string_view();
+    lv.allow_checked_line = start.line;
+    lv.line_allowed = findings::InlineAllowed(line, previous);
+  }
+  if (lv.line_allowed) return false;
   const Origin& origin = lv.blob.origin();
   f.path = origin.path;
   f.blob_id = origin.blob_id;
@@ -349,7 +358,7 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
   static const size_t kBindingsFeature = static_cast<size_t>(
       std::find(FeatureNames().begin(), FeatureNames().end(), "l_bindings") - FeatureNames().begin());
   // Long lines (minified bundles) are judged in windows around the hits.
-  constexpr size_t kLongLine = 4096, kWindow = 512;
+  constexpr size_t kLongLine = 4096, kWindow = 512, kMaxWindow = 4 * kWindow;
   std::sort(lv.context_hits.begin(), lv.context_hits.end(),
             [](const Level::ContextHit& a, const Level::ContextHit& b) {
               return a.line != b.line ? a.line < b.line : a.offset < b.offset;
@@ -378,8 +387,16 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
         wb = line_begin;
         we = line_begin + line.size();
       }
+      // Overlapping windows merge, up to kMaxWindow; past that the next window starts
+      // where the last ends, so every byte of a long line is lexed at most once (one
+      // window per hit re-lexed ±512 bytes for each of millions of `token=` on a line).
       if (!windows.empty() && wb <= windows.back().second) {
-        windows.back().second = std::max(windows.back().second, we);
+        if (we <= windows.back().second) continue;
+        if (we - windows.back().first <= kMaxWindow) {
+          windows.back().second = we;
+        } else {
+          windows.push_back({windows.back().second, we});
+        }
       } else {
         windows.push_back({wb, we});
       }
@@ -408,6 +425,7 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
     }
     for (const Part& part : parts) {
       std::vector<Binding> bindings = FindBindings(part.text);
+      std::optional<LineFeatures> line_features;
       for (Binding& b : bindings) {
         if (!part.name.empty()) {
           if (b.kind != BindingKind::kXmlElement || b.name != "string") continue;
@@ -418,7 +436,8 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
         size_t len = b.value_end - b.value_begin;
         if (len < 3 || len > 1024) continue;
         if (IsBase64OfText(part.text.substr(b.value_begin, len))) continue;
-        std::vector<float> x = Features(b, part.text, file);
+        if (!line_features) line_features = LineFeaturesOf(part.text);
+        std::vector<float> x = Features(b, part.text, file, &*line_features);
         if (kBindingsFeature < x.size()) x[kBindingsFeature] = static_cast<float>(bindings.size());
         double score = model_ok ? ContextScore(x) : 0.0;
         size_t begin = part.begin + b.value_begin, end = part.begin + b.value_end;

@@ -300,7 +300,26 @@ const std::vector<std::string>& FeatureNames() {
   return kNames;
 }
 
-std::vector<float> Features(const Binding& b, std::string_view line, const FileFacts& file) {
+LineFeatures LineFeaturesOf(std::string_view line) {
+  LineFeatures lf;
+  std::string ll = Lower(line.substr(0, std::min<size_t>(line.size(), 2048)));
+  lf.length = static_cast<double>(line.size());
+  size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  std::string_view rest = line.substr(i);
+  lf.comment = StartsWith(rest, "#") || StartsWith(rest, "//") || StartsWith(rest, "--") ||
+               StartsWith(rest, "* ") || StartsWith(rest, "/*") || StartsWith(rest, ";") ||
+               StartsWith(rest, "<!--") || StartsWith(rest, "rem ");
+  lf.assert_ = LineHasAny(ll, {"assert", "expect(", "should", ".equal", "mock"});
+  lf.example = LineHasAny(ll, {"example", "e.g.", "your_", "your-", "<your", "sample", "dummy", "xxxx"});
+  lf.html_input = LineHasAny(ll, {"<input", "type=\"password\"", "type='password'", "placeholder"});
+  lf.def = LineHasAny(ll, {"def ", "function ", "func ", "fn ", "void ", "public ", "private "});
+  lf.print = LineHasAny(ll, {"print", "log.", "logger", "console.", "echo ", "puts ", "printf"});
+  return lf;
+}
+
+std::vector<float> Features(const Binding& b, std::string_view line, const FileFacts& file,
+                            const LineFeatures* line_features) {
   std::vector<float> x;
   x.reserve(FeatureNames().size());
   auto add = [&](double v) { x.push_back(static_cast<float>(v)); };
@@ -410,22 +429,16 @@ std::vector<float> Features(const Binding& b, std::string_view line, const FileF
     add(static_cast<double>(best));
   }
 
-  std::string ll = Lower(line.substr(0, std::min<size_t>(line.size(), 2048)));
-  add(static_cast<double>(line.size()));
-  {
-    size_t i = 0;
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    std::string_view rest = line.substr(i);
-    add(StartsWith(rest, "#") || StartsWith(rest, "//") || StartsWith(rest, "--") ||
-        StartsWith(rest, "* ") || StartsWith(rest, "/*") || StartsWith(rest, ";") ||
-        StartsWith(rest, "<!--") || StartsWith(rest, "rem "));
-  }
+  const LineFeatures computed = line_features ? LineFeatures{} : LineFeaturesOf(line);
+  const LineFeatures& lf = line_features ? *line_features : computed;
+  add(lf.length);
+  add(lf.comment);
   add(0);  // l_bindings: filled in by the caller (it knows the line's bindings)
-  add(LineHasAny(ll, {"assert", "expect(", "should", ".equal", "mock"}));
-  add(LineHasAny(ll, {"example", "e.g.", "your_", "your-", "<your", "sample", "dummy", "xxxx"}));
-  add(LineHasAny(ll, {"<input", "type=\"password\"", "type='password'", "placeholder"}));
-  add(LineHasAny(ll, {"def ", "function ", "func ", "fn ", "void ", "public ", "private "}));
-  add(LineHasAny(ll, {"print", "log.", "logger", "console.", "echo ", "puts ", "printf"}));
+  add(lf.assert_);
+  add(lf.example);
+  add(lf.html_input);
+  add(lf.def);
+  add(lf.print);
   add(line.empty() ? 0.0 : static_cast<double>(b.value_begin) / static_cast<double>(line.size()));
 
   for (int k = 0; k < kFileKindCount; ++k) add(file.kind == k);

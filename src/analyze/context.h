@@ -37,7 +37,15 @@ FileFacts ClassifyPath(std::string_view path);
 
 // The feature vector of one binding. Feature i's name is FeatureNames()[i]; the model file
 // names its features, and the two must agree (checked when the model loads).
-std::vector<float> Features(const Binding& b, std::string_view line, const FileFacts& file);
+// What the features say about the line alone; computed once per line when it has many
+// bindings (Features() computes it when not given).
+struct LineFeatures {
+  double length = 0;
+  bool comment = false, assert_ = false, example = false, html_input = false, def = false, print = false;
+};
+LineFeatures LineFeaturesOf(std::string_view line);
+std::vector<float> Features(const Binding& b, std::string_view line, const FileFacts& file,
+                            const LineFeatures* line_features = nullptr);
 const std::vector<std::string>& FeatureNames();
 
 // The model's probability that the binding holds a credential, and the threshold at or

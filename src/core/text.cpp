@@ -47,14 +47,25 @@ Position LineIndex::At(size_t offset) const {
   offset = std::min(offset, text_.size());
   auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
   size_t line_idx = static_cast<size_t>(it - starts_.begin()) - 1;
-  size_t start = starts_[line_idx];
-  // Count code points between start and offset: every byte that is not a UTF-8
-  // continuation byte starts a code point (invalid bytes count as one).
-  uint32_t col = 1;
-  for (size_t i = start; i < offset; ++i) {
-    unsigned char c = static_cast<unsigned char>(text_[i]);
-    if ((c & 0xC0) != 0x80) ++col;
+  const size_t start = starts_[line_idx];
+  // Code points in [from, to): every byte that is not a UTF-8 continuation byte starts
+  // one (invalid bytes count as one).
+  auto count = [this](size_t from, size_t to) {
+    uint32_t n = 0;
+    for (size_t i = from; i < to; ++i) n += (static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80;
+    return n;
+  };
+  uint32_t col;
+  if (line_idx == cached_line_ && offset >= cached_offset_) {
+    col = cached_col_ + count(cached_offset_, offset);
+  } else if (line_idx == cached_line_ && cached_offset_ - offset < offset - start) {
+    col = cached_col_ - count(offset, cached_offset_);
+  } else {
+    col = 1 + count(start, offset);
   }
+  cached_line_ = line_idx;
+  cached_offset_ = offset;
+  cached_col_ = col;
   return Position{static_cast<uint32_t>(line_idx + 1), col};
 }
 

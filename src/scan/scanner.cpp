@@ -28,10 +28,12 @@ struct Region {
   size_t text_begin, text_end, begin, end;
 };
 
-bool ContainsCaseless(std::string_view hay, std::string_view lower_needle) {
+// Offset of the first case-insensitive occurrence of `lower_needle` in `hay`, or npos.
+size_t FindCaseless(std::string_view hay, std::string_view lower_needle) {
   auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  return std::search(hay.begin(), hay.end(), lower_needle.begin(), lower_needle.end(),
-                     [&](char a, char b) { return lower(a) == b; }) != hay.end();
+  auto it = std::search(hay.begin(), hay.end(), lower_needle.begin(), lower_needle.end(),
+                        [&](char a, char b) { return lower(a) == b; });
+  return it == hay.end() ? std::string_view::npos : static_cast<size_t>(it - hay.begin());
 }
 
 // Calls fn(line_begin, line_end) for every line; lines end at "\n", "\r\n" or a lone "\r".
@@ -82,7 +84,19 @@ struct Scanner::Impl {
   // Finds every match of rule `r` inside `region` and appends it to found_.
   Status RunRegion(std::string_view data, const Region& region);
   // Whether a keyword of rule `r` occurs near [mb, me), within the match's line(s).
-  bool KeywordNearby(std::string_view data, uint32_t r, size_t mb, size_t me) const;
+  // Each (rule, keyword) remembers how far it has searched and the next occurrence it
+  // found, and the line of the last match is remembered too: a line with a million
+  // matches costs O(line) per keyword in all, not O(8 KiB) per match.
+  bool KeywordNearby(std::string_view data, uint32_t r, size_t mb, size_t me);
+  struct KeywordMemo {
+    size_t from = 0;                        // searched [from, searched_to) ...
+    size_t searched_to = 0;
+    size_t next = std::string_view::npos;   // ... and found the first occurrence there (npos: none)
+    uint64_t scan = 0;                      // valid when == scan_number
+  };
+  std::vector<std::vector<KeywordMemo>> keyword_memo;  // [rule][keyword]
+  uint64_t scan_number = 0;                 // bumped per Scan: invalidates every memo
+  size_t memo_line_begin = 1, memo_line_end = 0;  // the last match's line (empty: none)
   Status PrefilterRegions(std::string_view data);
 
   const RuleDatabase::Impl& db;
@@ -178,18 +192,51 @@ Status Scanner::Impl::RunRegion(std::string_view data, const Region& region) {
   return Status::OK();
 }
 
-bool Scanner::Impl::KeywordNearby(std::string_view data, uint32_t r, size_t mb,
-                                  size_t me) const {
+bool Scanner::Impl::KeywordNearby(std::string_view data, uint32_t r, size_t mb, size_t me) {
   const std::vector<std::string>& keywords = db.keywords[r];
   if (keywords.empty()) return true;
-  size_t begin = mb, end = me;
+  // The match's line, found once per line.
+  if (!(mb >= memo_line_begin && mb <= memo_line_end)) {
+    size_t ls = mb;
+    while (ls > 0 && !IsEol(data[ls - 1])) --ls;
+    size_t le = mb;
+    while (le < data.size() && !IsEol(data[le])) ++le;
+    memo_line_begin = ls;
+    memo_line_end = le;
+  }
   const size_t min_begin = mb > kKeywordReach ? mb - kKeywordReach : 0;
-  while (begin > min_begin && !IsEol(data[begin - 1])) --begin;
   const size_t max_end = std::min(data.size(), me + kKeywordReach);
-  while (end < max_end && !IsEol(data[end])) ++end;
-  const std::string_view context = data.substr(begin, end - begin);
-  for (const std::string& k : keywords) {
-    if (ContainsCaseless(context, k)) return true;
+  const size_t begin = std::max(min_begin, memo_line_begin);
+  // A multi-line match's end may lie past its first line: the window still ends at the
+  // end of the line the match ends on.
+  size_t end = me <= memo_line_end ? std::min(max_end, memo_line_end) : me;
+  if (me > memo_line_end) {
+    while (end < max_end && !IsEol(data[end])) ++end;
+  }
+  std::vector<KeywordMemo>& memos = keyword_memo[r];
+  if (memos.size() != keywords.size()) memos.assign(keywords.size(), KeywordMemo{});
+  constexpr size_t kAhead = 64 << 10;  // searched past the window, for the next matches
+  for (size_t k = 0; k < keywords.size(); ++k) {
+    const std::string& kw = keywords[k];
+    KeywordMemo& m = memos[k];
+    if (m.scan != scan_number || begin < m.from) {
+      m = KeywordMemo{begin, begin, std::string_view::npos, scan_number};
+    }
+    // The memo covers [m.from, m.searched_to): its first occurrence is m.next.
+    if (m.next != std::string_view::npos && m.next < begin) {
+      // Passed it: search on from just after it.
+      m.from = std::max(begin, m.next + 1);
+      m.next = std::string_view::npos;
+      m.searched_to = m.from;
+    }
+    if (m.next == std::string_view::npos && m.searched_to < end) {
+      const size_t lo = std::max(m.from, m.searched_to >= kw.size() ? m.searched_to - kw.size() + 1 : 0);
+      const size_t hi = std::min(data.size(), std::max(end, lo) + kAhead);
+      size_t at = FindCaseless(data.substr(lo, hi - lo), kw);
+      m.searched_to = hi;
+      if (at != std::string_view::npos) m.next = lo + at;
+    }
+    if (m.next != std::string_view::npos && m.next >= begin && m.next + kw.size() <= end) return true;
   }
   return false;
 }
@@ -263,6 +310,10 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
                            std::vector<Match>* out) {
   if (!init_error.ok()) return init_error;
   found.clear();
+  if (keyword_memo.size() != rules.size()) keyword_memo.resize(rules.size());
+  ++scan_number;
+  memo_line_begin = 1;
+  memo_line_end = 0;
   for (uint32_t r : touched) regions[r].clear();  // left over only if a scan failed midway
   touched.clear();
   path_hits.clear();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/blob.h"
 #include "core/severity.h"
 #include "core/status.h"
@@ -21,6 +23,24 @@ TEST(LineIndex, PositionsAcrossLfCrlfAndLoneCr) {
   EXPECT_EQ(idx.Line(2), "cd");
   EXPECT_EQ(idx.Line(3), "ef");
   EXPECT_EQ(idx.Line(4), "gh");
+}
+
+TEST(LineIndex, CachedLookupsAgreeWithAFreshIndexInAnyOrder) {
+  // Lookups reuse the previous one on the same line (forwards or backwards): whatever the
+  // order, each answer equals a fresh index's.
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += (i % 7 == 0) ? "\xc3\xa9" : (i % 50 == 49 ? "\n" : "ab");
+  std::vector<size_t> offsets;
+  for (size_t o = 0; o <= text.size(); o += 3) offsets.push_back(o);
+  std::reverse(offsets.begin() + static_cast<long>(offsets.size() / 2), offsets.end());
+  for (size_t k = 0; k + 1 < offsets.size(); k += 5) std::swap(offsets[k], offsets[k + 1]);
+  LineIndex cached(text);
+  for (size_t o : offsets) {
+    Position a = cached.At(o);
+    Position b = LineIndex(text).At(o);
+    ASSERT_EQ(a.line, b.line) << o;
+    ASSERT_EQ(a.column, b.column) << o;
+  }
 }
 
 TEST(LineIndex, ColumnsCountCodePoints) {
