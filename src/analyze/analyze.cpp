@@ -117,8 +117,9 @@ struct Level {
     size_t offset;
   };
   std::vector<ContextHit> context_hits;
-  // The span of every candidate secret seen at this level, kept or not (allowlisted,
-  // dropped by an analyzer, judged by the context model below its threshold): reporters
+  // The span of every candidate secret of this level: every one that passed the checks of
+  // being a secret (entropy, placeholder, reference, noise, analyzer, context model), kept
+  // or then suppressed (allowlist, dedup, the per-file cap; baselines come later). Reporters
   // mask them in the snippets of the findings on the same line (AttachLineMasks).
   std::vector<std::pair<size_t, size_t>> masks;
 
@@ -186,7 +187,6 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
       lv.context_hits.push_back({lv.Index().At(m.match_begin).line, m.rule_index, m.match_begin});
       continue;
     }
-    if (!SpanIsContext(rule)) lv.Mask(m.secret_begin, m.secret_end);
     std::string_view secret = data.substr(m.secret_begin, m.secret_end - m.secret_begin);
     std::string_view match = data.substr(m.match_begin, m.match_end - m.match_begin);
 
@@ -209,7 +209,13 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
     f.message = rule.description;
     f.secret = std::string(secret);
 
-    if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, match, line)) continue;
+    // A candidate an allowlist suppresses is still a secret to mask on its line; one the
+    // rule's analyzer drops (an algorithm name, a token with a bad checksum) is not.
+    const bool mask = !SpanIsContext(rule);
+    if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, match, line)) {
+      if (mask) lv.Mask(m.secret_begin, m.secret_end);
+      continue;
+    }
 
     if (!rule.analyzer.empty()) {
       if (AnalyzerFn fn = FindAnalyzer(rule.analyzer)) {
@@ -217,6 +223,7 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
         if (fn(c) == Verdict::kDrop) continue;
       }
     }
+    if (mask) lv.Mask(m.secret_begin, m.secret_end);
     Finish(lv, line, f);
     pending->push_back(Pending{std::move(f), m.secret_begin, m.secret_end,
                                m.match_end - m.match_begin, lv.next_order++});
@@ -438,7 +445,6 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
         NameClass cls = ClassifyName(b.name);
         if (cls == NameClass::kNone) continue;
         size_t len = b.value_end - b.value_begin;
-        if (len >= 3) lv.Mask(part.begin + b.value_begin, part.begin + b.value_end);
         if (len < 3 || len > 1024) continue;
         if (IsBase64OfText(part.text.substr(b.value_begin, len))) continue;
         std::vector<float> x = Features(b, part.text, file);
@@ -450,6 +456,7 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
           DumpCandidate(origin.path, at.line, at.column - 1, at.column - 1 + len, b.name, score, x);
         }
         if (score < threshold && !PolicyShapedLiteral(b, part.text)) continue;
+        lv.Mask(begin, end);
         const rules::Rule& rule = lv.rules.rules[OwningRule(lv, rules_hit, b.name, cls)];
         findings::Finding f;
         std::string_view placed_line;
