@@ -33,12 +33,24 @@ int CharClasses(std::string_view s) {
   return int{lower} + int{upper} + int{digit};
 }
 
-// A generated value rather than a word, identifier, path or number.
-bool LooksRandom(std::string_view t) {
+// A generated value rather than a word, identifier or number.
+bool LooksRandomPart(std::string_view t) {
   if (t.size() < 10 || analyze::IsWordShaped(t)) return false;
   int classes = CharClasses(t);
   if (t.size() >= 16) return classes >= 2 && ShannonEntropy(t) >= 3.0;
   return classes == 3 && ShannonEntropy(t) >= 2.8;
+}
+
+// The same, for a token that may be a path (`3306/app_production`): one with a `/` is
+// generated if a part between slashes is, or if it is a long base64 run as a whole.
+bool LooksRandom(std::string_view t) {
+  if (t.find('/') == std::string_view::npos) return LooksRandomPart(t);
+  for (size_t b = 0; b < t.size();) {
+    size_t e = std::min(t.find('/', b), t.size());
+    if (LooksRandomPart(t.substr(b, e - b))) return true;
+    b = e + 1;
+  }
+  return t.size() >= 40 && CharClasses(t) == 3 && ShannonEntropy(t) >= 4.0;
 }
 
 // `a.b.c`, `getPassword`, `null`: a reference to a value, not a value.
@@ -56,6 +68,19 @@ bool IsIdentifierChain(std::string_view v) {
     start = false;
   }
   return !start;
+}
+
+// The length of a leading `Bearer ` / `Basic ` / `Token ` / `Digest ` (0 if none).
+size_t SchemeLength(std::string_view v) {
+  for (std::string_view scheme : {"bearer", "basic", "token", "digest"}) {
+    if (v.size() > scheme.size() && v[scheme.size()] == ' ' &&
+        AsciiLower(v.substr(0, scheme.size())) == scheme) {
+      size_t n = scheme.size();
+      while (n < v.size() && v[n] == ' ') ++n;
+      return n;
+    }
+  }
+  return 0;
 }
 
 bool IsPlaceholderStart(std::string_view v) {
@@ -125,8 +150,15 @@ void AddBoundValues(std::string_view text, std::vector<Span>* out) {
     Span v = ValueAt(text, after);
     std::string_view value = text.substr(v.first, v.second - v.first);
     bool quoted = v.first > after;
+    size_t start = static_cast<size_t>(m.data() - text.data());
+    bool query = start > 0 && (text[start - 1] == '?' || text[start - 1] == '&');
+    // `Authorization: "Bearer …"`: the scheme is no secret, what follows may be.
+    if (size_t skip = SchemeLength(value)) {
+      v.first += skip;
+      value.remove_prefix(skip);
+    }
     bool skip = value.size() < 4 || IsPlaceholderStart(value) ||
-                (!quoted && IsIdentifierChain(value));
+                (!quoted && !query && IsIdentifierChain(value));
     if (!skip) out->emplace_back(v.first, v.second);
     size_t next = std::min(std::max(after, v.second), text.size());  // after > match start
     in = re2::StringPiece(text.data() + next, text.size() - next);
@@ -135,7 +167,12 @@ void AddBoundValues(std::string_view text, std::vector<Span>* out) {
     in = re2::StringPiece(text.data(), text.size());
     re2::StringPiece value;
     while (RE2::FindAndConsume(&in, *re, &value)) {
-      if (re == &kScheme && analyze::IsWordShaped(value)) continue;
+      // `Bearer tokens are…` in prose: a plain word is not a credential.
+      if (re == &kScheme && std::all_of(value.begin(), value.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+          }) && analyze::IsWordShaped(value)) {
+        continue;
+      }
       size_t b = static_cast<size_t>(value.data() - text.data());
       out->emplace_back(b, b + value.size());
     }
@@ -159,6 +196,36 @@ void AddLiterals(std::string_view text, std::vector<Span>* out) {
       continue;
     }
     out->emplace_back(v.first, v.second);
+  }
+}
+
+// Free text (a commit summary): whitespace-separated words that mix three of lower case,
+// upper case, digits and punctuation, read random (entropy) and hold a part that is no word
+// (`,ku7Lrjoa.u@lO.Wh![Cp…`), unlike branch names and ticket ids (`feature/JIRA-1234-login`).
+void AddGeneratedWords(std::string_view text, std::vector<Span>* out) {
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    size_t b = i;
+    while (i < text.size() && text[i] != ' ' && text[i] != '\t') ++i;
+    // Without the brackets, quotes and punctuation around it: `(was X),` is X.
+    static constexpr std::string_view kAround = "()[]{}<>\"'`,;:.!?";
+    size_t e = i;
+    while (b < e && kAround.find(text[b]) != std::string_view::npos) ++b;
+    while (e > b && kAround.find(text[e - 1]) != std::string_view::npos) --e;
+    std::string_view w = text.substr(b, e - b);
+    if (w.size() < 16 || w.find("://") != std::string_view::npos) continue;
+    bool punct = std::any_of(w.begin(), w.end(), [](char c) { return !IsAlnum(c) && static_cast<unsigned char>(c) < 0x80; });
+    if (CharClasses(w) + int{punct} < 3 || ShannonEntropy(w) < 3.5) continue;
+    bool random_part = false;
+    for (size_t k = 0; k < w.size() && !random_part;) {
+      while (k < w.size() && !IsAlnum(w[k])) ++k;
+      size_t s = k;
+      while (k < w.size() && IsAlnum(w[k])) ++k;
+      std::string_view part = w.substr(s, k - s);
+      random_part = part.size() >= 4 && CharClasses(part) >= 2 && !analyze::IsWordShaped(part);
+    }
+    if (random_part) out->emplace_back(b, e);
   }
 }
 
@@ -294,6 +361,7 @@ std::string ApplyMasks(std::string_view text, const std::vector<Span>& spans) {
 
 std::string MaskText(std::string_view text, const findings::Finding& f) {
   std::vector<Span> spans = SecretLikeSpans(text);
+  AddGeneratedWords(text, &spans);
   AddCopies(text, f.secret, &spans);
   std::string_view line = f.line;
   for (auto [mb, me] : f.line_masks) {

@@ -48,8 +48,9 @@ void MergeSpans(std::vector<Span>* spans);
 // (findings::Redact). Not escaped: callers escape for a terminal or dump JSON.
 std::string ApplyMasks(std::string_view text, const std::vector<Span>& spans);
 
-// `text` (a commit summary, say) with every secret-like span and every copy of the
-// finding's secret (and of the other secrets of its line) masked. Not escaped.
+// `text` (a commit summary, say) with every secret-like span, every word that reads
+// generated (mixed classes and punctuation, high entropy, a part that is no word) and every
+// copy of the finding's secret (and of the other secrets of its line) masked. Not escaped.
 std::string MaskText(std::string_view text, const findings::Finding& f);
 
 }  // namespace keyhole::report
