@@ -12,6 +12,9 @@ namespace keyhole::report {
 
 namespace {
 
+// Secrets of a line whose copies LineMasks() looks for (the finding's own first).
+constexpr size_t kMaxCopySearches = 16;
+
 bool IsAlnum(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
@@ -153,9 +156,9 @@ void AddBoundValues(std::string_view text, std::vector<Span>* out) {
     size_t start = static_cast<size_t>(m.data() - text.data());
     bool query = start > 0 && (text[start - 1] == '?' || text[start - 1] == '&');
     // `Authorization: "Bearer …"`: the scheme is no secret, what follows may be.
-    if (size_t skip = SchemeLength(value)) {
-      v.first += skip;
-      value.remove_prefix(skip);
+    if (size_t scheme = SchemeLength(value)) {
+      v.first += scheme;
+      value.remove_prefix(scheme);
     }
     bool skip = value.size() < 4 || IsPlaceholderStart(value) ||
                 (!quoted && !query && IsIdentifierChain(value));
@@ -335,7 +338,10 @@ std::vector<Span> LineMasks(const findings::Finding& f) {
     size_t cb = std::min<size_t>(mb, line.size());
     size_t ce = std::clamp<size_t>(me, cb, line.size());
     spans.emplace_back(cb, ce);
-    secrets.push_back(line.substr(cb, ce - cb));
+    // Copies of the neighbours' secrets: of the first few only, so a minified line with
+    // hundreds of findings stays linear (its spans are masked all the same, and random
+    // blobs by shape).
+    if (secrets.size() < kMaxCopySearches) secrets.push_back(line.substr(cb, ce - cb));
   }
   std::sort(secrets.begin(), secrets.end());
   secrets.erase(std::unique(secrets.begin(), secrets.end()), secrets.end());
@@ -364,7 +370,9 @@ std::string MaskText(std::string_view text, const findings::Finding& f) {
   AddGeneratedWords(text, &spans);
   AddCopies(text, f.secret, &spans);
   std::string_view line = f.line;
+  size_t searched = 0;
   for (auto [mb, me] : f.line_masks) {
+    if (++searched > kMaxCopySearches) break;
     if (mb < me && me <= line.size()) AddCopies(text, line.substr(mb, me - mb), &spans);
   }
   MergeSpans(&spans);
