@@ -31,6 +31,13 @@ bool ValidatesStructure(std::string_view analyzer) {
   return analyzer == "private-key" || analyzer == "jwk" || analyzer == "client-signing";
 }
 
+// Rules whose secret span is the context that makes a finding (a transport rule's URL, a
+// client-side signing call), not a secret: their spans are not masked in other snippets
+// (report/mask.h SpanIsContext() is the reporters' side of this).
+bool SpanIsContext(const rules::Rule& rule) {
+  return rule.category == "transport" || rule.analyzer == "client-signing";
+}
+
 // A literal passed straight to a JWT library's sign/verify call is the key: a well-known
 // weak value there ("secret", "changeme") is the weakest key there is, not a placeholder,
 // while "<YOUR_JWT_SECRET>" still reads as documentation.
@@ -110,6 +117,15 @@ struct Level {
     size_t offset;
   };
   std::vector<ContextHit> context_hits;
+  // The span of every candidate secret of this level: every one that passed the checks of
+  // being a secret (entropy, placeholder, reference, noise, analyzer, context model), kept
+  // or then suppressed (allowlist, dedup, the per-file cap; baselines come later). Reporters
+  // mask them in the snippets of the findings on the same line (AttachLineMasks).
+  std::vector<std::pair<size_t, size_t>> masks;
+
+  void Mask(size_t begin, size_t end) {
+    if (begin < end) masks.emplace_back(begin, end);
+  }
 
   uint32_t allow_checked_line = 0;  // Place(): the last line judged for inline allows
   bool line_allowed = false;
@@ -202,7 +218,13 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
     f.message = rule.description;
     f.secret = std::string(secret);
 
-    if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, match, line)) continue;
+    // A candidate an allowlist suppresses is still a secret to mask on its line; one the
+    // rule's analyzer drops (an algorithm name, a token with a bad checksum) is not.
+    const bool mask = !SpanIsContext(rule);
+    if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, match, line)) {
+      if (mask) lv.Mask(m.secret_begin, m.secret_end);
+      continue;
+    }
 
     if (!rule.analyzer.empty()) {
       if (AnalyzerFn fn = FindAnalyzer(rule.analyzer)) {
@@ -210,6 +232,7 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
         if (fn(c) == Verdict::kDrop) continue;
       }
     }
+    if (mask) lv.Mask(m.secret_begin, m.secret_end);
     Finish(lv, line, f);
     pending->push_back(Pending{std::move(f), m.secret_begin, m.secret_end,
                                m.match_end - m.match_begin, lv.next_order++});
@@ -221,6 +244,7 @@ void FromReader(Level& lv, std::vector<Pending>* pending) {
   std::string_view data = lv.blob.bytes();
   for (CredentialHit& hit : ReadCredentialFile(lv.blob.origin().path, data)) {
     if (hit.begin >= hit.end || hit.end > data.size()) continue;
+    lv.Mask(hit.begin, hit.end);
     findings::Finding f;
     std::string_view line;
     if (!Place(lv, hit.begin, hit.end, f, &line)) continue;
@@ -275,9 +299,14 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
     Blob decoded(Origin{origin.path, origin.blob_id, origin.git}, std::move(text));
     matches.clear();
     if (!lv.options.scanner->Scan(decoded.bytes(), origin.path, &matches).ok()) continue;
-    Level inner{decoded, lv.rules, lv.options, lv.depth + 1, std::nullopt, std::nullopt, 0, {}};
+    Level inner{decoded, lv.rules, lv.options, lv.depth + 1, std::nullopt, std::nullopt, 0, {}, {}};
     std::vector<Pending> found;
     AnalyzeLevel(inner, matches, inner_begin, inner_end, &found);
+    if (std::any_of(found.begin(), found.end(), [&](const Pending& p) {
+          return p.end > inner_begin && p.begin < inner_end;
+        })) {
+      lv.Mask(span.begin, span.end);
+    }
 
     for (Pending& p : found) {
       if (p.end <= inner_begin || p.begin >= inner_end) continue;  // outside the decoded text
@@ -446,6 +475,7 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
           DumpCandidate(origin.path, at.line, at.column - 1, at.column - 1 + len, b.name, score, x);
         }
         if (score < threshold && !PolicyShapedLiteral(b, part.text)) continue;
+        lv.Mask(begin, end);
         const rules::Rule& rule = lv.rules.rules[OwningRule(lv, rules_hit, b.name, cls)];
         findings::Finding f;
         std::string_view placed_line;
@@ -484,14 +514,43 @@ void AnalyzeLevel(Level& lv, const std::vector<scan::Match>& matches, size_t reg
   Dedup(*pending);
 }
 
+// Fills each finding's line_masks: the level's candidate spans that overlap the finding's
+// line, clipped to it, in line offsets, the finding's own span left out. Only the lines
+// of findings are looked at, so a blob without findings costs nothing.
+void AttachLineMasks(std::vector<std::pair<size_t, size_t>>& masks, std::vector<Pending>& pending) {
+  if (masks.empty() || pending.empty()) return;
+  std::sort(masks.begin(), masks.end());
+  masks.erase(std::unique(masks.begin(), masks.end()), masks.end());
+  size_t longest = 0;
+  for (const auto& [b, e] : masks) longest = std::max(longest, e - b);
+  for (Pending& p : pending) {
+    findings::Finding& f = p.finding;
+    if (p.begin < f.line_secret_begin) continue;  // not placed by Place(): no line to mask
+    const size_t line_begin = p.begin - f.line_secret_begin;
+    const size_t line_end = line_begin + f.line.size();
+    // Spans start in order; one that starts more than `longest` before the line ends before it.
+    auto it = std::lower_bound(masks.begin(), masks.end(),
+                               std::pair<size_t, size_t>(line_begin > longest ? line_begin - longest : 0, 0));
+    for (; it != masks.end() && it->first < line_end; ++it) {
+      if (it->second <= line_begin) continue;
+      uint32_t b = static_cast<uint32_t>(std::max(it->first, line_begin) - line_begin);
+      uint32_t e = static_cast<uint32_t>(std::min(it->second, line_end) - line_begin);
+      if (b == f.line_secret_begin && e == f.line_secret_end) continue;
+      f.line_masks.emplace_back(b, e);
+    }
+  }
+}
+
 }  // namespace
 
 size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
                    const std::vector<scan::Match>& matches, const AnalyzeOptions& options,
                    std::vector<findings::Finding>* out) {
-  Level lv{blob, rules, options, 0, std::nullopt, std::nullopt, 0, {}};
+  Level lv{blob, rules, options, 0, std::nullopt, std::nullopt, 0, {}, {}};
   std::vector<Pending> pending;
   AnalyzeLevel(lv, matches, 0, blob.bytes().size(), &pending);
+  // Before the cap: a finding the cap drops still gets masked in its neighbours' snippets.
+  AttachLineMasks(lv.masks, pending);
   size_t dropped = 0;
   if (pending.size() > options.max_findings_per_blob) {
     dropped = pending.size() - options.max_findings_per_blob;

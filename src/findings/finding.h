@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -43,6 +44,10 @@ struct Finding {
   std::string line;                   // the first source line of the finding, raw (mask before printing)
   uint32_t line_secret_begin = 0;     // byte offset of the secret within `line`
   uint32_t line_secret_end = 0;       // (clamped to the line)
+  // Byte spans [begin, end) of `line` that hold other secrets: the spans of every other
+  // finding and candidate of the analysis on this line, kept even when that one was then
+  // allowlisted, capped or baselined. Reporters mask them in snippets as well.
+  std::vector<std::pair<uint32_t, uint32_t>> line_masks;
   nlohmann::json facts = nlohmann::json::object();  // analyzer facts, e.g. JWT claims
   std::optional<GitFacts> git;
   std::vector<std::string> tags;      // "test-path", "doc-path", "frontend", "mobile", ...

@@ -35,8 +35,7 @@ nlohmann::json FindingToJson(const findings::Finding& f, bool show_secrets) {
   j["secret_preview"] = findings::Redact(f.secret);
   j["secret_hash"] = findings::SecretHash(f.secret);
   if (show_secrets) j["secret"] = f.secret;
-  j["snippet"] =
-      BuildSnippet(f.line, f.line_secret_begin, f.line_secret_end, show_secrets, f.secret).text;
+  j["snippet"] = FindingSnippet(f, show_secrets).text;
   j["fingerprint"] = EffectiveFingerprint(f);
   if (f.facts.is_object() ? !f.facts.empty() : !f.facts.is_null()) {
     j["facts"] = show_secrets ? f.facts : ScrubSecretJson(f.facts, f.secret);
@@ -47,7 +46,7 @@ nlohmann::json FindingToJson(const findings::Finding& f, bool show_secrets) {
                 {"author", f.git->author},
                 {"email", f.git->email},
                 {"date", f.git->date},
-                {"summary", scrub(f.git->summary)}};
+                {"summary", MaskedSummary(f.git->summary, f, show_secrets)}};
   }
   nlohmann::json related = nlohmann::json::array();
   for (const findings::RelatedLocation& r : f.related) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "report/mask.h"
 #include "report/reporter.h"
 
 namespace keyhole::report {
@@ -84,14 +85,23 @@ size_t CodePoints(std::string_view s) {
 }
 
 Snippet BuildSnippet(std::string_view line, uint32_t begin, uint32_t end, bool show_secrets,
-                     const std::string& also_hide) {
+                     const std::vector<Span>& hide) {
   size_t b = std::min<size_t>(begin, line.size());
   size_t e = std::clamp<size_t>(end, b, line.size());
   std::string_view secret = line.substr(b, e - b);
   // Masked before trimming and escaping, so the mark offsets stay right.
-  const std::string hide = show_secrets ? std::string() : also_hide;
-  const std::string prefix_owned = ScrubSecret(std::string(line.substr(0, b)), hide);
-  const std::string suffix_owned = ScrubSecret(std::string(line.substr(e)), hide);
+  std::vector<Span> before, after;
+  if (!show_secrets) {
+    // A span that overlaps the secret is masked on either side of it, except for a part of
+    // fewer than 4 bytes (a closing `\n`), too short to be anything but noise: "…(2)".
+    for (auto [hb, he] : hide) {
+      const bool overlaps = hb < e && he > b;
+      if (hb < b && !(overlaps && b - hb < 4)) before.emplace_back(hb, std::min(he, b));
+      if (he > e && !(overlaps && he - e < 4)) after.emplace_back(std::max(hb, e) - e, he - e);
+    }
+  }
+  const std::string prefix_owned = ApplyMasks(line.substr(0, b), before);
+  const std::string suffix_owned = ApplyMasks(line.substr(e), after);
   std::string_view prefix = prefix_owned;
   std::string_view suffix = suffix_owned;
 
@@ -127,9 +137,24 @@ Snippet BuildSnippet(std::string_view line, uint32_t begin, uint32_t end, bool s
   return s;
 }
 
+Snippet FindingSnippet(const findings::Finding& f, bool show_secrets) {
+  return BuildSnippet(f.line, f.line_secret_begin, f.line_secret_end, show_secrets,
+                      show_secrets ? std::vector<Span>() : LineMasks(f));
+}
+
+std::string MaskedSummary(const std::string& text, const findings::Finding& f, bool show_secrets) {
+  return show_secrets ? text : MaskText(text, f);
+}
+
 std::string MaskedSnippet(const std::string& line, uint32_t begin, uint32_t end,
                           bool show_secrets) {
-  return BuildSnippet(line, begin, end, show_secrets).text;
+  findings::Finding f;
+  f.line = line;
+  f.line_secret_begin = begin;
+  f.line_secret_end = end;
+  f.secret = line.substr(std::min<size_t>(begin, line.size()),
+                         end > begin ? end - begin : 0);
+  return FindingSnippet(f, show_secrets).text;
 }
 
 std::string FirstSentence(std::string_view markdown) {

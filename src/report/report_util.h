@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -38,10 +39,19 @@ struct Snippet {
   size_t mark_begin = 0;
   size_t mark_end = 0;
 };
-// See MaskedSnippet() in reporter.h. Unless show_secrets, other copies of `also_hide` (the
-// finding's full secret) around the span are masked as well.
+// See MaskedSnippet() in reporter.h. Unless show_secrets, the byte spans `hide` of `line`
+// (sorted, merged: see LineMasks() in mask.h) are masked as well; where one overlaps
+// [begin, end), its parts outside are.
 Snippet BuildSnippet(std::string_view line, uint32_t begin, uint32_t end, bool show_secrets,
-                     const std::string& also_hide = {});
+                     const std::vector<std::pair<size_t, size_t>>& hide = {});
+
+// The snippet of a finding: its line with its own secret and every other secret of the line
+// masked (LineMasks()), unless show_secrets.
+Snippet FindingSnippet(const findings::Finding& f, bool show_secrets);
+
+// A commit summary (or other free text about a finding) as reports print it: secrets
+// masked unless show_secrets (MaskText() in mask.h). Not escaped.
+std::string MaskedSummary(const std::string& text, const findings::Finding& f, bool show_secrets);
 
 // First sentence of the first paragraph of `markdown`, whitespace collapsed, "" if none.
 std::string FirstSentence(std::string_view markdown);

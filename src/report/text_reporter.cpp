@@ -86,7 +86,7 @@ void WriteFinding(const findings::Finding& f, const RunInfo& info, const Style& 
   out << '\n';
 
   if (!f.line.empty()) {
-    Snippet s = BuildSnippet(f.line, f.line_secret_begin, f.line_secret_end, show, f.secret);
+    Snippet s = FindingSnippet(f, show);
     // Drop the indentation: it only pushes the secret to the right.
     size_t lead = 0;
     while (lead < s.mark_begin && lead < s.text.size() &&
@@ -110,7 +110,7 @@ void WriteFinding(const findings::Finding& f, const RunInfo& info, const Style& 
     if (!g.author.empty()) line += " by " + g.author;
     if (!g.email.empty()) line += " <" + g.email + ">";
     if (!g.date.empty()) line += " on " + g.date;
-    if (!g.summary.empty()) line += ": " + scrub(g.summary);
+    if (!g.summary.empty()) line += ": " + MaskedSummary(g.summary, f, show);
     out << kIndent << EscapeForTerminal(line) << '\n';
   }
 

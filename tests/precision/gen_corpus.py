@@ -19,6 +19,7 @@ import hmac
 import json
 import os
 import random
+import re
 import shutil
 import string
 import sys
@@ -232,9 +233,28 @@ class Gen:
 
 # ---------------------------------------------------------------- files and labels
 
+def planted_values(text, secret):
+    """What of a plant must never appear in a report: the secret (each line of a multi-line
+    one, the password of a URL) and the body lines of a PEM private key in the text, also `\\n`-escaped ones."""
+    out = []
+    if secret is not None:
+        # A connection URL's secret is its password: the host and path are not.
+        m = re.search(r"://[^:/@\s]*:([^@\s]+)@", secret)
+        if m:
+            secret = m.group(1)
+        out.extend(ln for ln in secret.split("\n") if ln.strip() and "-----" not in ln)
+    if "PRIVATE KEY-----" in text:
+        for ln in text.replace("\\n", "\n").split("\n"):
+            ln = ln.strip().strip("\"',;")
+            if len(ln) >= 40 and "-----" not in ln and " " not in ln:
+                out.append(ln)
+    return out
+
+
 class File:
     def __init__(self, corpus, path):
         self.corpus, self.path, self.lines, self.labels = corpus, path, [], []
+        self.values = []  # planted secret values (see --values)
 
     def add(self, text=""):
         self.lines.extend(text.split("\n"))
@@ -250,6 +270,8 @@ class File:
         assert "\n" not in note
         self.labels.append({"path": self.path, "line": line, "category": category, "kind": kind,
                             "note": note})
+        if kind != "lookalike":
+            self.values.extend(planted_values(text, secret))
         return self
 
     def secret(self, text, category, note, secret=None, at=0):
@@ -279,7 +301,7 @@ class Corpus:
         self.files[path] = f
         return f
 
-    def write(self, out):
+    def write(self, out, values=False):
         tree = os.path.join(out, "tree")
         if os.path.exists(tree):
             shutil.rmtree(tree)
@@ -302,6 +324,11 @@ class Corpus:
                 seen.add(key)
                 labels.append(lab)
         labels.sort(key=lambda x: (x["path"], x["line"]))
+        if values:
+            planted = sorted({v for path in self.files for v in self.files[path].values})
+            with open(os.path.join(out, "values.json"), "w") as fh:
+                json.dump(planted, fh, indent=1)
+                fh.write("\n")
         with open(os.path.join(out, "labels.json"), "w") as fh:
             json.dump(labels, fh, indent=1, sort_keys=True)
             fh.write("\n")
@@ -1099,16 +1126,19 @@ class Projects:
         f.lookalike(f"  ENVIRONMENT: {base64.b64encode(b'production').decode()}", "encoded", "base64 of a plain word")
         f.lookalike(f"  DB_PORT: {base64.b64encode(b'5432').decode()}", "encoded", "base64 of a port")
         tok, what = g.provider_token()
-        f.secret(f"  VENDOR_TOKEN: {base64.b64encode(tok.encode()).decode()}", "encoded", f"base64 of a {what} in a Secret")
+        enc = base64.b64encode(tok.encode()).decode()
+        f.secret(f"  VENDOR_TOKEN: {enc}", "encoded", f"base64 of a {what} in a Secret", enc)
         pw = g.url_password()
         u = f"postgres://app:{pw}@db.{g.pick(ORGS)}.internal:5432/app"
-        f.secret(f"  DATABASE_URL: {base64.b64encode(u.encode()).decode()}", "encoded", "base64 of a postgres URL in a Secret")
+        enc = base64.b64encode(u.encode()).decode()
+        f.secret(f"  DATABASE_URL: {enc}", "encoded", "base64 of a postgres URL in a Secret", enc)
 
         f = c.file(f"{root}/k8s/tls-secret.yaml")
         f.add("apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\ndata:")
         f.lookalike(f"  tls.crt: {base64.b64encode(self.certificate('api.acme.test').encode()).decode()}", "encoded", "base64 of a certificate")
         key, note = self.pem_key("ec1")
-        f.secret(f"  tls.key: {base64.b64encode(key.encode()).decode()}", "encoded", "base64 of " + note)
+        enc = base64.b64encode(key.encode()).decode()
+        f.secret(f"  tls.key: {enc}", "encoded", "base64 of " + note, enc)
 
         f = c.file(f"{root}/helm/values.yaml")
         f.add("replicaCount: 2\nimage:\n  repository: app\n  tag: 1.4.2\nredis:\n  enabled: true\n  auth:")
@@ -1306,10 +1336,12 @@ def main():
     ap.add_argument("--copies", type=int, default=3, help="copies of each project type (corpus size)")
     ap.add_argument("--fill-scale", type=int, default=8, help="multiplier for ordinary code around the plants")
     ap.add_argument("-q", "--quiet", action="store_true")
+    ap.add_argument("--values", action="store_true",
+                    help="also write OUT/values.json: every planted secret value (for the no-leak test)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     corpus = build(args.seed, args.copies, args.fill_scale)
-    labels, size = corpus.write(args.out)
+    labels, size = corpus.write(args.out, args.values)
     if not args.quiet:
         counts = {}
         for lab in labels:

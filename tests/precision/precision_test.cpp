@@ -86,6 +86,58 @@ TEST(PrecisionCorpus, EveryLabelPointsAtAnExistingLine) {
   }
 }
 
+// --- no report shows a planted secret (issue 13 items 2 and 13)
+
+// Every report format, of the tree and of a repository holding it (--history, with each
+// planted value in a commit summary too), is searched for every planted value: in full,
+// and for long ones a 16-byte slice of the middle.
+TEST(PrecisionCorpus, NoReportShowsAPlantedSecret) {
+  TempDir dir;
+  ASSERT_EQ(Generate(dir.path(), {"--copies", "1", "--fill-scale", "1", "--values"}).exit_code, 0);
+  std::vector<std::string> values = json::parse(testing::ReadFile(dir.path() / "values.json"));
+  ASSERT_GT(values.size(), 100u);
+  auto leaks = [&](const std::string& out) {
+    std::vector<std::string> found;
+    for (const std::string& v : values) {
+      std::vector<std::string> fragments = {v, json(v).dump()};  // raw, and as a JSON string
+      fragments.back() = fragments.back().substr(1, fragments.back().size() - 2);
+      if (v.size() >= 24) fragments.push_back(v.substr(v.size() / 2 - 8, 16));
+      for (const std::string& f : fragments) {
+        if (out.find(f) != std::string::npos) {
+          found.push_back(v.substr(0, 6) + "…");
+          break;
+        }
+      }
+    }
+    return found;
+  };
+  const fs::path tree = dir.path() / "tree";
+  // The repository: the tree in a first commit, then one commit per planted JWT/token-like
+  // value whose summary names it.
+  testing::Git(tree, {"init", "-q"});
+  testing::Git(tree, {"add", "-A"});
+  testing::Git(tree, {"commit", "-q", "-m", "import"});
+  int touched = 0;
+  for (size_t i = 0; i < values.size() && touched < 12; i += values.size() / 12 + 1, ++touched) {
+    dir.Write("tree/touched.env", "T" + std::to_string(touched) + "=" + testing::FakeGithubToken(800 + touched) + "\n");
+    testing::Git(tree, {"add", "-A"});
+    testing::Git(tree, {"commit", "-q", "-m", "rotate " + values[i]});
+  }
+  for (int t = 0; t < touched; ++t) values.push_back(testing::FakeGithubToken(800 + t));
+  for (const char* mode : {"dir", "history"}) {
+    for (const char* format : {"text", "json", "jsonl", "sarif"}) {
+      std::vector<std::string> args = {"scan", tree.string(), "--format", format, "--verbose"};
+      if (std::string(mode) == "history") args.push_back("--history");
+      CommandResult r = testing::RunKeyhole(args);
+      EXPECT_EQ(r.exit_code, 1) << mode << " " << format << ": " << r.err;
+      EXPECT_EQ(leaks(r.out + r.err), std::vector<std::string>{}) << mode << " " << format;
+    }
+  }
+  // The control: with --show-secrets the JSON report shows them.
+  CommandResult shown = testing::RunKeyhole({"scan", tree.string(), "--format", "json", "--history", "--show-secrets"});
+  EXPECT_GT(leaks(shown.out).size(), values.size() / 2);
+}
+
 // --- the scorer, on fabricated labels and reports
 
 class PrecisionScorer : public ::testing::Test {

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include "report/mask.h"
 #include "report/report_util.h"
+#include "support/test_util.h"
 #include "report/reporter.h"
 
 namespace keyhole::report {
@@ -68,6 +70,74 @@ TEST(FirstSentence, StopsAtSentenceEnd) {
 TEST(ScrubSecret, ReplacesEveryCopy) {
   EXPECT_EQ(ScrubSecret("a=SECRETVALUE b=SECRETVALUE", "SECRETVALUE"), "a=SE…(11) b=SE…(11)");
   EXPECT_EQ(ScrubSecret("ab ab", "ab"), "ab ab");  // too short to scrub
+}
+
+}  // namespace
+}  // namespace keyhole::report
+
+namespace keyhole::report {
+namespace {
+
+std::vector<std::string> Masked(std::string_view text, bool literals = false) {
+  std::vector<Span> spans = SecretLikeSpans(text, literals);
+  MergeSpans(&spans);
+  std::vector<std::string> out;
+  for (auto [b, e] : spans) out.emplace_back(text.substr(b, e - b));
+  return out;
+}
+
+using Strings = std::vector<std::string>;
+
+TEST(SecretLikeSpans, LeaveWordsPathsUrlsAndReferencesAlone) {
+  EXPECT_EQ(Masked("const url = \"https://api.acme.io/v1/orders\"; getUserProfile(req.body.password);"), Strings{});
+  EXPECT_EQ(Masked("url: mysql2://app@mysql.acme.internal:3306/app_production"), Strings{});
+  EXPECT_EQ(Masked("headers: { Authorization: 'Bearer ' + token, 'X-Auth': `Bearer ${token}` }"), Strings{});
+  EXPECT_EQ(Masked("password: process.env.DB_PASSWORD, secret: ${SECRET}, token: <YOUR_TOKEN>"), Strings{});
+  EXPECT_EQ(Masked("import jwt from \"jsonwebtoken\"; jwt.sign(payload, key, { algorithm: \"HS256\" })", true),
+            Strings{});
+}
+
+TEST(SecretLikeSpans, MaskGeneratedValuesBoundValuesSchemesAndPemBodies) {
+  std::string token = testing::RandomAlnum(901, 32), word = "tangerine";
+  EXPECT_EQ(Masked("x = f(" + token + ")"), Strings{token});
+  EXPECT_EQ(Masked("password = \"" + word + "\""), Strings{word});
+  EXPECT_EQ(Masked("curl -H \"Authorization: Basic " + word + "42\""), Strings{word + "42"});
+  EXPECT_EQ(Masked("GET /export?format=csv&access_token=" + word + "&x=1"), Strings{word});
+  EXPECT_EQ(Masked("{\"k\": \"-----BEGIN EC PRIVATE KEY-----\\nMHcC\\n-----END EC PRIVATE KEY-----\"}"),
+            Strings{"\\nMHcC\\n"});
+  // Quoted literals only where asked (a finding whose span is not the secret).
+  EXPECT_EQ(Masked("jwt.sign(p, \"k3y!" + word + "\")"), Strings{});
+  EXPECT_EQ(Masked("jwt.sign(p, \"k3y!" + word + "\")", true), Strings{"k3y!" + word});
+}
+
+TEST(AddCopies, FindsPlainBase64AtEveryOffsetAndPercentEncodedCopies) {
+  std::string secret = "s3cr3t:" + testing::RandomAlnum(902, 20);
+  // base64("x" + secret) and base64("xy" + secret), computed by hand below.
+  auto b64 = [](const std::string& in) {
+    static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (unsigned char c : in) {
+      acc = (acc << 8) | c;
+      bits += 8;
+      while (bits >= 6) out += k[(acc >> (bits -= 6)) & 63];
+    }
+    if (bits > 0) out += k[(acc << (6 - bits)) & 63];
+    return out;
+  };
+  for (const std::string& encoded : {b64(secret), b64("x" + secret), b64("xy" + secret + "z")}) {
+    std::string text = "v: " + encoded + " end";
+    std::vector<Span> spans;
+    AddCopies(text, secret, &spans);
+    MergeSpans(&spans);
+    ASSERT_EQ(spans.size(), 1u) << encoded;
+    EXPECT_EQ(text.substr(spans[0].first, spans[0].second - spans[0].first), encoded) << "the whole blob";
+  }
+  std::string text = "a=" + secret + " b=s3cr3t%3A" + secret.substr(7);
+  std::vector<Span> spans;
+  AddCopies(text, secret, &spans);
+  EXPECT_EQ(spans.size(), 2u);
 }
 
 }  // namespace
