@@ -249,6 +249,38 @@ class GitHistorySource final : public Source {
     } else {
       git_error_clear();  // an unborn HEAD (empty repository) is normal
     }
+    // Every linked worktree's HEAD (a detached one is on no ref), and the main worktree's
+    // when this is a linked one: whichever checkout the scan starts from, it sees them all.
+    git_strarray worktrees = {nullptr, 0};
+    if (git_worktree_list(&worktrees, repo) == 0) {
+      for (size_t i = 0; i < worktrees.count; ++i) {
+        // (git_repository_head_for_worktree crashes in libgit2 1.5 on a detached HEAD.)
+        git_worktree* wt = nullptr;
+        if (git_worktree_lookup(&wt, repo, worktrees.strings[i]) == 0) {
+          git_repository* wt_repo = nullptr;
+          if (git_repository_open_from_worktree(&wt_repo, wt) == 0) {
+            git_oid wt_head;
+            if (git_reference_name_to_id(&wt_head, wt_repo, "HEAD") == 0) {
+              targets.emplace_back("HEAD of worktree " + std::string(worktrees.strings[i]), wt_head);
+            }
+            git_repository_free(wt_repo);
+          }
+          git_worktree_free(wt);
+        }
+        git_error_clear();
+      }
+      git_strarray_dispose(&worktrees);
+    }
+    git_error_clear();
+    if (git_repository_is_worktree(repo) == 1) {
+      git_repository* main_repo = nullptr;
+      if (git_repository_open(&main_repo, git_repository_commondir(repo)) == 0) {
+        git_oid main_head;
+        if (git_reference_name_to_id(&main_head, main_repo, "HEAD") == 0) targets.emplace_back("HEAD of the main worktree", main_head);
+        git_repository_free(main_repo);
+      }
+      git_error_clear();
+    }
     std::unordered_set<git_oid, OidHash, OidEq> seen;
     for (const auto& [name, oid] : targets) {
       if (!seen.insert(oid).second) continue;

@@ -264,6 +264,26 @@ TEST_F(FailedScan, HistoryOfABloblessPartialCloneIsNotClean) {
   EXPECT_GE(report["summary"]["missing_objects"].get<int>(), 1);
 }
 
+TEST_F(FailedScan, HistoryFromTheMainWorktreeSeesALinkedWorktreesDetachedHead) {
+  const fs::path linked = dir_.path() / "linked";
+  Git(repo_, {"worktree", "add", "-q", "--detach", linked.string()});
+  WriteIn(linked, "deploy.sh", "export GH_TOKEN=" + FakeGithubToken(1340) + "\n");
+  Git(linked, {"add", "-A"});
+  Git(linked, {"commit", "-q", "-m", "on a detached HEAD"});  // on no branch or tag
+  CommandResult r = RunKeyhole({"scan", "--history", "."}, repo_);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("deploy.sh"), std::string::npos) << r.out;
+
+  // And the other way round: the main worktree detached, scanned from the linked one.
+  Git(repo_, {"checkout", "-q", "--detach"});
+  WriteIn(repo_, "main.env", "GITHUB_TOKEN=" + FakeGithubToken(1341) + "\n");
+  Git(repo_, {"add", "-A"});
+  Git(repo_, {"commit", "-q", "-m", "main detached"});
+  CommandResult l = RunKeyhole({"scan", "--history", ".", "--format", "json"}, linked);
+  EXPECT_EQ(l.exit_code, 1) << l.err;
+  EXPECT_NE(l.out.find("main.env"), std::string::npos) << l.out;
+}
+
 TEST_F(FailedScan, MissingBlobIsCountedAsMissing) {
   WriteIn(repo_, "gone.txt", "gone content\n");
   Git(repo_, {"add", "-A"});
