@@ -7,7 +7,7 @@ come from a CredData-style meta directory (one CSV per repository: FilePath, Lin
 LineEnd, GroundTruth T/F/X, ValueStart, ValueEnd).
 
   /usr/bin/python3 tools/train_context_model.py --keyhole build/release/keyhole \
-      --data ../shared/eval/creddata-dev [--out models/context.model] [--folds 5]
+      --data "$KEYHOLE_EVAL_DIR/creddata-dev" [--out models/context.model] [--folds 5]
 
 It prints out-of-fold figures from a K-fold split *by repository* (fit on some
 repositories, score the others: the held-out repositories are other projects), then fits
