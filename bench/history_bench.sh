@@ -2,7 +2,7 @@
 # History-scan benchmark: keyhole --history against the cost of just reading every object
 # (`git cat-file --batch-all-objects --batch`), on the same repository in the same run.
 # Prints seconds, blobs/s, peak RSS and the ratio (ratios, not absolute times: the
-# machines are shared and noisy — DESIGN.md §8).
+# machines are shared and noisy — docs/ARCHITECTURE.md, "Benchmarks").
 #
 # Usage: bench/history_bench.sh [REPO]
 #   REPO     an existing repository; without it one is generated with git fast-import

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Whole-run benchmarks (DESIGN.md §8, issue 6), in one invocation: `scripts/dev.sh bench`.
+# Whole-run benchmarks (docs/ARCHITECTURE.md, "Benchmarks"; issue 6), in one invocation:
+# `scripts/dev.sh bench`.
 # Generates its own corpora and prints
 #   working tree  MB/s per core (--threads 1) and in total (default threads), peak RSS, and
 #                 the ratio to ripgrep looking for the rules' keywords on the same tree;

@@ -1,7 +1,8 @@
 // How much a string reads like words of code or prose rather than random characters
-// (DESIGN.md §5: entropy alone is a weak judge of generic secrets). Identifiers and
-// references (`AutoTokenizer.from_pretrained`, `getSecretFromVault`, `HTTPServerToken`) are
-// made of letter pairs common in words; random letters (`OHXGaQZ_UVqMmedZ`) are not.
+// (entropy alone is a weak judge of generic secrets: docs/ARCHITECTURE.md, "analyze").
+// Identifiers and references (`AutoTokenizer.from_pretrained`, `getSecretFromVault`,
+// `HTTPServerToken`) are made of letter pairs common in words; random letters
+// (`OHXGaQZ_UVqMmedZ`) are not.
 #pragma once
 
 #include <string_view>

@@ -1,5 +1,6 @@
 // Loading rule files. Both dialects load through the same parser: keyhole's own
-// (DESIGN.md §3) and gitleaks' (.gitleaks.toml), which keyhole's extends.
+// (docs/ARCHITECTURE.md, "Rule format") and gitleaks' (.gitleaks.toml), which keyhole's
+// extends.
 #pragma once
 
 #include <filesystem>

@@ -20,10 +20,11 @@
 namespace keyhole::source::git {
 
 // Holds one libgit2 initialization (libgit2 counts them) and applies the process-wide
-// settings DESIGN.md §2 measured: no strict hash verification (git itself does not
-// verify on read; Debian's collision-detecting SHA-1 halves read speed), no object cache
-// (no effect on blobs, much less memory in the tree walk), and no owner validation (we
-// only read, and a repository owned by another user must not fail with safe.directory).
+// settings measured for git scans (docs/ARCHITECTURE.md, "Git sources"): no strict hash
+// verification (git itself does not verify on read; Debian's collision-detecting SHA-1
+// halves read speed), no object cache (no effect on blobs, much less memory in the tree
+// walk), and no owner validation (we only read, and a repository owned by another user must
+// not fail with safe.directory).
 class Library {
  public:
   Library();

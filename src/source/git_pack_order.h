@@ -1,7 +1,7 @@
 // Pack-offset order for reading many blobs: objects read in the order they sit in their
 // pack reuse libgit2's small delta-base cache; SHA order was measured 1.9x slower
-// (DESIGN.md §2). libgit2 1.5 has no public API for an object's pack offset, so this
-// reads the pack index files (format v2) directly.
+// (docs/ARCHITECTURE.md, "Git sources"). libgit2 1.5 has no public API for an object's
+// pack offset, so this reads the pack index files (format v2) directly.
 #pragma once
 
 #include <git2.h>

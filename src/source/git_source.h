@@ -1,5 +1,6 @@
 // Git sources, all through libgit2 (no `git` subprocess): the full history, the index
-// (pre-commit) and a commit range (CI gate). DESIGN.md §2 has the measured reasoning.
+// (pre-commit) and a commit range (CI gate). docs/ARCHITECTURE.md ("Git sources") has the
+// measured reasoning.
 //
 // Every source opens the repository with discovery (a subdirectory of a work tree works;
 // bare repositories and linked worktrees work), never runs hooks or filters, and skips
