@@ -325,6 +325,14 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
   }
 }
 
+bool Dumping() {
+  static const bool on = [] {
+    const char* target = std::getenv("KEYHOLE_CONTEXT_DUMP");
+    return target != nullptr && *target != '\0';
+  }();
+  return on;
+}
+
 // Developer aid for tools/train_context_model.py: with KEYHOLE_CONTEXT_DUMP=FILE, every
 // context candidate's features are appended to FILE as JSON Lines (no secret values).
 void DumpCandidate(std::string_view path, uint32_t line, size_t col_begin, size_t col_end,
@@ -468,13 +476,21 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
         if (!line_features) line_features = LineFeaturesOf(part.text);
         std::vector<float> x = Features(b, part.text, file, &*line_features);
         if (kBindingsFeature < x.size()) x[kBindingsFeature] = static_cast<float>(bindings.size());
-        double score = model_ok ? ContextScore(x) : 0.0;
         size_t begin = part.begin + b.value_begin, end = part.begin + b.value_end;
-        if (lv.depth == 0) {
-          Position at = lv.Index().At(begin);
-          DumpCandidate(origin.path, at.line, at.column - 1, at.column - 1 + len, b.name, score, x);
+        double score;
+        if (Dumping()) {  // training needs every score exactly
+          score = model_ok ? ContextScore(x) : 0.0;
+          if (lv.depth == 0) {
+            Position at = lv.Index().At(begin);
+            DumpCandidate(origin.path, at.line, at.column - 1, at.column - 1 + len, b.name, score, x);
+          }
+        } else {
+          score = model_ok ? ContextScoreIfReaches(x, threshold) : 0.0;
         }
-        if (score < threshold && !PolicyShapedLiteral(b, part.text)) continue;
+        if (score < threshold) {
+          if (!PolicyShapedLiteral(b, part.text)) continue;
+          score = model_ok ? ContextScore(x) : 0.0;  // reported: its real score is a fact
+        }
         lv.Mask(begin, end);
         const rules::Rule& rule = lv.rules.rules[OwningRule(lv, rules_hit, b.name, cls)];
         findings::Finding f;

@@ -481,6 +481,9 @@ struct Model {
   double threshold = 0.5;
   double base_margin = 0;
   std::vector<std::vector<Node>> trees;
+  // rest_max[i] / rest_min[i]: the most / least trees i.. can still add to the margin, so
+  // a candidate that cannot reach the threshold stops being scored early.
+  std::vector<double> rest_max, rest_min;
 };
 
 Model LoadModel() {
@@ -539,6 +542,19 @@ Model LoadModel() {
     m.trees.push_back(std::move(nodes));
   }
   if (!in) m.error = "the model file is truncated";
+  m.rest_max.assign(m.trees.size() + 1, 0.0);
+  m.rest_min.assign(m.trees.size() + 1, 0.0);
+  for (size_t t = m.trees.size(); t-- > 0;) {
+    double hi = -1e300, lo = 1e300;
+    for (const Node& node : m.trees[t]) {
+      if (node.feature >= 0) continue;
+      hi = std::max(hi, static_cast<double>(node.value));
+      lo = std::min(lo, static_cast<double>(node.value));
+    }
+    if (hi < lo) hi = lo = 0;  // no leaf: cannot happen in a valid model
+    m.rest_max[t] = m.rest_max[t + 1] + hi;
+    m.rest_min[t] = m.rest_min[t + 1] + lo;
+  }
   return m;
 }
 
@@ -554,6 +570,25 @@ double ContextScore(const std::vector<float>& x) {
   if (!m.error.empty()) return 0.0;
   double margin = m.base_margin;
   for (const std::vector<Node>& tree : m.trees) {
+    size_t id = 0;
+    for (int steps = 0; steps < 64 && tree[id].feature >= 0; ++steps) {
+      const Node& node = tree[id];
+      id = static_cast<size_t>(x[static_cast<size_t>(node.feature)] < node.threshold ? node.yes : node.no);
+    }
+    margin += tree[id].value;
+  }
+  return 1.0 / (1.0 + std::exp(-margin));
+}
+
+double ContextScoreIfReaches(const std::vector<float>& x, double threshold) {
+  const Model& m = TheModel();
+  if (!m.error.empty()) return 0.0;
+  if (threshold <= 0.0 || threshold >= 1.0) return ContextScore(x);
+  const double target = std::log(threshold / (1.0 - threshold));
+  double margin = m.base_margin;
+  for (size_t t = 0; t < m.trees.size(); ++t) {
+    if (margin + m.rest_max[t] < target) return 0.0;  // cannot reach it any more
+    const std::vector<Node>& tree = m.trees[t];
     size_t id = 0;
     for (int steps = 0; steps < 64 && tree[id].feature >= 0; ++steps) {
       const Node& node = tree[id];

@@ -51,6 +51,9 @@ const std::vector<std::string>& FeatureNames();
 // The model's probability that the binding holds a credential, and the threshold at or
 // above which one is reported.
 double ContextScore(const std::vector<float>& features);
+// ContextScore() when it is at least `threshold`; otherwise 0 (what it is exactly is not
+// computed: the trees still to come could not lift it to the threshold).
+double ContextScoreIfReaches(const std::vector<float>& features, double threshold);
 double ContextThreshold();
 
 // True for a value no code or prose looks like, whatever the model says: bound as a literal

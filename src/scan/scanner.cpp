@@ -28,11 +28,11 @@ struct Region {
   size_t text_begin, text_end, begin, end;
 };
 
-// Offset of the first case-insensitive occurrence of `lower_needle` in `hay`, or npos.
-size_t FindCaseless(std::string_view hay, std::string_view lower_needle) {
+// Offset of the last case-insensitive occurrence of `lower_needle` in `hay`, or npos.
+size_t RFindCaseless(std::string_view hay, std::string_view lower_needle) {
   auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  auto it = std::search(hay.begin(), hay.end(), lower_needle.begin(), lower_needle.end(),
-                        [&](char a, char b) { return lower(a) == b; });
+  auto it = std::find_end(hay.begin(), hay.end(), lower_needle.begin(), lower_needle.end(),
+                          [&](char a, char b) { return lower(a) == b; });
   return it == hay.end() ? std::string_view::npos : static_cast<size_t>(it - hay.begin());
 }
 
@@ -84,19 +84,20 @@ struct Scanner::Impl {
   // Finds every match of rule `r` inside `region` and appends it to found_.
   Status RunRegion(std::string_view data, const Region& region);
   // Whether a keyword of rule `r` occurs near [mb, me), within the match's line(s).
-  // Each (rule, keyword) remembers how far it has searched and the next occurrence it
-  // found, and the line of the last match is remembered too: a line with a million
-  // matches costs O(line) per keyword in all, not O(8 KiB) per match.
+  // Each rule remembers the keyword occurrence that let its last match through, and the
+  // line of the last match is remembered too: a line with a million matches on it costs
+  // O(line), not O(8 KiB) per match, when a keyword is in reach of each.
   bool KeywordNearby(std::string_view data, uint32_t r, size_t mb, size_t me);
   struct KeywordMemo {
-    size_t from = 0;                        // searched [from, searched_to) ...
-    size_t searched_to = 0;
-    size_t next = std::string_view::npos;   // ... and found the first occurrence there (npos: none)
-    uint64_t scan = 0;                      // valid when == scan_number
+    size_t hit = 0, hit_end = 0;  // a keyword occurrence [hit, hit_end) ...
+    uint64_t scan = 0;            // ... valid when scan == scan_number
   };
-  std::vector<std::vector<KeywordMemo>> keyword_memo;  // [rule][keyword]
+  std::vector<KeywordMemo> keyword_memo;  // per rule
   uint64_t scan_number = 0;                 // bumped per Scan: invalidates every memo
-  size_t memo_line_begin = 1, memo_line_end = 0;  // the last match's line (empty: none)
+  // The last match's line, as far as it was walked: [memo_line_begin, memo_line_end), each
+  // end either a line end (or the data's) or where the walk stopped (out of reach).
+  size_t memo_line_begin = 1, memo_line_end = 0;  // empty: none yet
+  bool memo_begin_is_eol = false, memo_end_is_eol = false;
   Status PrefilterRegions(std::string_view data);
 
   const RuleDatabase::Impl& db;
@@ -195,48 +196,44 @@ Status Scanner::Impl::RunRegion(std::string_view data, const Region& region) {
 bool Scanner::Impl::KeywordNearby(std::string_view data, uint32_t r, size_t mb, size_t me) {
   const std::vector<std::string>& keywords = db.keywords[r];
   if (keywords.empty()) return true;
-  // The match's line, found once per line.
-  if (!(mb >= memo_line_begin && mb <= memo_line_end)) {
-    size_t ls = mb;
-    while (ls > 0 && !IsEol(data[ls - 1])) --ls;
-    size_t le = mb;
-    while (le < data.size() && !IsEol(data[le])) ++le;
-    memo_line_begin = ls;
-    memo_line_end = le;
-  }
   const size_t min_begin = mb > kKeywordReach ? mb - kKeywordReach : 0;
   const size_t max_end = std::min(data.size(), me + kKeywordReach);
+  // The part of the match's line within reach: remembered (and only extended) while the
+  // matches stay on the same line, so a dense line is walked once, not once per match.
+  if (!(mb >= memo_line_begin && mb <= memo_line_end)) {
+    memo_line_begin = memo_line_end = mb;
+    memo_begin_is_eol = memo_end_is_eol = false;
+  }
+  if (!memo_begin_is_eol && memo_line_begin > min_begin) {
+    while (memo_line_begin > min_begin && !IsEol(data[memo_line_begin - 1])) --memo_line_begin;
+    memo_begin_is_eol = memo_line_begin == 0 || IsEol(data[memo_line_begin - 1]);
+  }
+  if (!memo_end_is_eol && memo_line_end < max_end) {
+    while (memo_line_end < max_end && !IsEol(data[memo_line_end])) ++memo_line_end;
+    memo_end_is_eol = memo_line_end == data.size() || IsEol(data[memo_line_end]);
+  }
   const size_t begin = std::max(min_begin, memo_line_begin);
-  // A multi-line match's end may lie past its first line: the window still ends at the
-  // end of the line the match ends on.
-  size_t end = me <= memo_line_end ? std::min(max_end, memo_line_end) : me;
+  // A multi-line match's end may lie past its first line: the window then ends at the end
+  // of the line the match ends on.
+  size_t end = std::min(max_end, memo_line_end);
   if (me > memo_line_end) {
+    end = me;
     while (end < max_end && !IsEol(data[end])) ++end;
   }
-  std::vector<KeywordMemo>& memos = keyword_memo[r];
-  if (memos.size() != keywords.size()) memos.assign(keywords.size(), KeywordMemo{});
-  constexpr size_t kAhead = 64 << 10;  // searched past the window, for the next matches
-  for (size_t k = 0; k < keywords.size(); ++k) {
-    const std::string& kw = keywords[k];
-    KeywordMemo& m = memos[k];
-    if (m.scan != scan_number || begin < m.from) {
-      m = KeywordMemo{begin, begin, std::string_view::npos, scan_number};
+  // The keyword occurrence that satisfied this rule's previous match, if it is in reach of
+  // this one too (on a dense line it nearly always is).
+  KeywordMemo& memo = keyword_memo[r];
+  if (memo.scan == scan_number && memo.hit >= begin && memo.hit_end <= end) return true;
+  const std::string_view context = data.substr(begin, end - begin);
+  for (const std::string& k : keywords) {
+    // The last occurrence in reach: the next matches move right, and keep it in reach longest.
+    size_t at = RFindCaseless(context, k);
+    if (at != std::string_view::npos) {
+      memo.scan = scan_number;
+      memo.hit = begin + at;
+      memo.hit_end = memo.hit + k.size();
+      return true;
     }
-    // The memo covers [m.from, m.searched_to): its first occurrence is m.next.
-    if (m.next != std::string_view::npos && m.next < begin) {
-      // Passed it: search on from just after it.
-      m.from = std::max(begin, m.next + 1);
-      m.next = std::string_view::npos;
-      m.searched_to = m.from;
-    }
-    if (m.next == std::string_view::npos && m.searched_to < end) {
-      const size_t lo = std::max(m.from, m.searched_to >= kw.size() ? m.searched_to - kw.size() + 1 : 0);
-      const size_t hi = std::min(data.size(), std::max(end, lo) + kAhead);
-      size_t at = FindCaseless(data.substr(lo, hi - lo), kw);
-      m.searched_to = hi;
-      if (at != std::string_view::npos) m.next = lo + at;
-    }
-    if (m.next != std::string_view::npos && m.next >= begin && m.next + kw.size() <= end) return true;
   }
   return false;
 }
@@ -310,7 +307,7 @@ Status Scanner::Impl::Scan(std::string_view data, std::string_view path,
                            std::vector<Match>* out) {
   if (!init_error.ok()) return init_error;
   found.clear();
-  if (keyword_memo.size() != rules.size()) keyword_memo.resize(rules.size());
+  if (keyword_memo.size() != rules.size()) keyword_memo.assign(rules.size(), KeywordMemo{});
   ++scan_number;
   memo_line_begin = 1;
   memo_line_end = 0;
