@@ -242,17 +242,23 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
 // Candidates from the credential-file reader of the blob's path.
 void FromReader(Level& lv, std::vector<Pending>* pending) {
   std::string_view data = lv.blob.bytes();
+  if (!HasCredentialReader(lv.blob.origin().path)) return;
   for (CredentialHit& hit : ReadCredentialFile(lv.blob.origin().path, data)) {
     if (hit.begin >= hit.end || hit.end > data.size()) continue;
+    // Each reader's findings belong to a rule of credential-files.toml: a rule that is
+    // disabled (disabledRules, a config without the defaults) reads nothing.
+    const int ri = lv.rules.Find(hit.rule_id);
+    if (ri < 0) continue;
+    const rules::Rule& rule = lv.rules.rules[static_cast<size_t>(ri)];
     lv.Mask(hit.begin, hit.end);
     findings::Finding f;
     std::string_view line;
     if (!Place(lv, hit.begin, hit.end, f, &line)) continue;
-    f.rule_id = std::move(hit.rule_id);
-    f.category = "credential-file";
-    f.description = hit.description;
-    f.message = std::move(hit.description);
-    f.severity = hit.severity;
+    f.rule_id = rule.id;
+    f.category = rule.category;
+    f.description = rule.description;
+    f.message = rule.description;
+    f.severity = rule.severity;
     f.secret = std::string(data.substr(hit.begin, hit.end - hit.begin));
     f.facts = std::move(hit.facts);
     if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, f.secret, line)) continue;

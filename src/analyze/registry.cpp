@@ -28,6 +28,9 @@ constexpr Entry kAnalyzers[] = {
     // Context rules are judged line by line in analyze.cpp (FromContext, context.h), not
     // per match: their matches only mark the lines to judge.
     {"context", [](Candidate&) { return Verdict::kKeep; }},
+    // Credential-file rules (.netrc, .pgpass, Terraform state): the readers in
+    // credential_files.cpp make their findings; the rule's own matches only mark the file.
+    {"credential-file", [](Candidate&) { return Verdict::kDrop; }},
 };
 
 }  // namespace
