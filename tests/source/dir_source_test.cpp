@@ -99,6 +99,25 @@ TEST(DirSource, IgnoredDirectoryIsNotDescended) {
   EXPECT_EQ(stats.skipped_ignored, 2u);  // one per ignored directory, contents not enumerated
 }
 
+// As in git, ignore rules only apply to untracked files: a file in the index is scanned,
+// and an ignored directory holding one is entered (its untracked files stay out).
+TEST(DirSource, TrackedFilesAreScannedEvenIfGitignored) {
+  TempDir dir;
+  Git(dir.path(), {"init", "-q"});
+  dir.Write(".gitignore", "*.env\nbuild/\n");
+  dir.Write("prod.env", "tracked");
+  dir.Write("local.env", "untracked");
+  dir.Write("build/keep.txt", "tracked");
+  dir.Write("build/out.txt", "untracked");
+  dir.Write("dist/x.env", "untracked");
+  Git(dir.path(), {"add", "-f", "prod.env", "build/keep.txt"});
+  ScanStats stats;
+  BlobMap blobs = ScanDir(dir.path(), stats);
+  EXPECT_EQ(Keys(blobs), (std::set<std::string>{".gitignore", "build/keep.txt", "prod.env"}));
+  EXPECT_EQ(stats.skipped_ignored, 3u);
+  EXPECT_TRUE(stats.notes().empty());
+}
+
 TEST(DirSource, ScanningASubdirectoryOfARepositoryHonoursItsGitignore) {
   TempDir dir;
   Git(dir.path(), {"init", "-q"});
