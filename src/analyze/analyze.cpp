@@ -545,16 +545,23 @@ void AttachLineMasks(std::vector<std::pair<size_t, size_t>>& masks, std::vector<
 
 size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
                    const std::vector<scan::Match>& matches, const AnalyzeOptions& options,
-                   std::vector<findings::Finding>* out) {
+                   std::vector<findings::Finding>* out, std::optional<Severity>* max_dropped) {
   Level lv{blob, rules, options, 0, std::nullopt, std::nullopt, 0, {}, {}};
   std::vector<Pending> pending;
   AnalyzeLevel(lv, matches, 0, blob.bytes().size(), &pending);
   // Before the cap: a finding the cap drops still gets masked in its neighbours' snippets.
   AttachLineMasks(lv.masks, pending);
   size_t dropped = 0;
-  if (pending.size() > options.max_findings_per_blob) {
-    dropped = pending.size() - options.max_findings_per_blob;
-    pending.resize(options.max_findings_per_blob);
+  const size_t cap = std::max<size_t>(options.max_findings_per_blob, 1);
+  if (pending.size() > cap) {
+    // The most severe first: 1,000 informational hits ahead of an AWS key must not push
+    // the key out of the report. Stable, so equal severities keep their input order.
+    std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+      return a.finding.severity > b.finding.severity;
+    });
+    dropped = pending.size() - cap;
+    if (max_dropped != nullptr) *max_dropped = pending[cap].finding.severity;  // the worst dropped
+    pending.resize(cap);
   }
   for (Pending& p : pending) out->push_back(std::move(p.finding));
   return dropped;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "scan/scanner.h"
@@ -50,11 +52,18 @@ Status Run(source::Source& src, const scan::RuleDatabase& db,
       // still find something. The worker's own Scanner scans the decoded text.
       analyze::AnalyzeOptions worker_options = analyze_options;
       worker_options.scanner = w.scanner.get();
-      size_t dropped = analyze::AnalyzeBlob(blob, db.rules(), w.matches, worker_options, &w.findings);
+      std::optional<Severity> worst_dropped;
+      size_t dropped =
+          analyze::AnalyzeBlob(blob, db.rules(), w.matches, worker_options, &w.findings, &worst_dropped);
       if (dropped > 0) {
+        // The cap keeps the most severe findings; the dropped ones still decide the exit
+        // code (ScanStats::max_dropped_severity, read by `keyhole scan` with --fail-on).
+        if (worst_dropped) stats.AddDroppedFinding(*worst_dropped);
         stats.AddNote(path + ": " + std::to_string(dropped) +
                       " more findings not reported (per-file cap " +
-                      std::to_string(analyze_options.max_findings_per_blob) + ")");
+                      std::to_string(analyze_options.max_findings_per_blob) + "), the most severe of them " +
+                      std::string(SeverityName(worst_dropped.value_or(Severity::kInfo))) +
+                      "; they count toward --fail-on");
       }
     } catch (const std::exception& e) {
       // A bug or resource exhaustion on one blob must not end the scan or go unnoticed.

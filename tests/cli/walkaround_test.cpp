@@ -110,5 +110,60 @@ TEST(Walkaround, StagedIgnoredFileIsScannedByTheDirectoryScan) {
   EXPECT_TRUE(s.Found(FakeGithubToken(406))) << s.r.out;
 }
 
+// ---------------------------------------------------------------------------------------
+// Item 5: the per-file cap keeps the most severe findings, and what it drops still counts.
+
+// 1,000 informational Stripe publishable keys ahead of an AWS key filled the cap.
+TEST(Walkaround, PerFileCapKeepsTheMostSevereFinding) {
+  TempDir d;
+  std::string text;
+  for (unsigned i = 0; i < 1000; ++i) text += "pk" + std::to_string(i) + " = \"pk_live_" + RandomAlnum(500 + i, 24) + "\"\n";
+  const std::string aws = FakeAwsKeyId(407);
+  text += "aws_access_key_id = " + aws + "\n";
+  d.Write("keys.txt", text);
+  Scan s = ScanJson(d.path());
+  EXPECT_EQ(s.r.exit_code, 1) << s.r.err;
+  ASSERT_EQ(s.report["findings"].size(), 1000u);
+  ASSERT_EQ(s.Of(aws).size(), 1u) << s.summary().dump();
+  EXPECT_EQ(s.Of(aws)[0]["severity"], "critical");
+  EXPECT_NE(s.Notes().find("keys.txt: 1 more findings not reported (per-file cap 1000), the most severe of them info"),
+            std::string::npos)
+      << s.Notes();
+}
+
+// A dropped finding was never compared with the baseline: it must still fail the scan even
+// when every reported finding is baselined.
+TEST(Walkaround, FindingsDroppedByTheCapCountTowardFailOn) {
+  TempDir d;
+  const std::string first = FakeAwsKeyId(408), second = FakeAwsKeyId(409);
+  d.Write("src/aws.ini", "aws_access_key_id = " + first + "\n");
+  fs::path baseline = d.path() / "baseline.json";
+  CommandResult b = RunKeyhole({"baseline", "create", d.path().string(), "-o", baseline.string()});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  d.Write("src/aws.ini", "aws_access_key_id = " + first + "\nbackup_key_id = " + second + "\n");
+  Scan s = ScanJson(d.path(), {"--max-findings-per-file", "1", "--baseline", baseline.string()});
+  EXPECT_TRUE(s.report["findings"].empty()) << s.r.out;
+  EXPECT_EQ(s.r.exit_code, 1) << s.Notes();
+  EXPECT_NE(s.Notes().find("the most severe of them critical"), std::string::npos) << s.Notes();
+  // At --fail-on critical too; a dropped finding below --fail-on does not fail the scan.
+  Scan gate = ScanJson(d.path(), {"--max-findings-per-file", "1", "--baseline", baseline.string(), "--fail-on",
+                                  "critical"});
+  EXPECT_EQ(gate.r.exit_code, 1);
+  d.Write("src/aws.ini", "aws_access_key_id = " + first + "\npk = \"pk_live_" + RandomAlnum(410, 24) + "\"\n");
+  Scan low = ScanJson(d.path(), {"--max-findings-per-file", "1", "--baseline", baseline.string()});
+  EXPECT_EQ(low.r.exit_code, 0) << low.Notes();  // the dropped one is info, below the default `low`
+  Scan all = ScanJson(d.path(), {"--max-findings-per-file", "1", "--baseline", baseline.string(), "--fail-on", "info"});
+  EXPECT_EQ(all.r.exit_code, 1) << all.Notes();
+}
+
+TEST(Walkaround, MaxFindingsPerFileZeroIsAUsageError) {
+  TempDir d;
+  d.Write("a.txt", SecretLine(411));
+  CommandResult r = RunKeyhole({"scan", d.path().string(), "--no-progress", "--max-findings-per-file", "0"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--max-findings-per-file"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
 }  // namespace
 }  // namespace keyhole::testing
