@@ -165,5 +165,34 @@ TEST(Walkaround, MaxFindingsPerFileZeroIsAUsageError) {
   EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
+// ---------------------------------------------------------------------------------------
+// Item 6a: only a real Git LFS pointer is skipped in the git modes.
+
+const std::string kLfsHeader = "version https://git-lfs.github.com/spec/v1\n";
+const std::string kLfsPointer =
+    kLfsHeader + "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n";
+
+TEST(Walkaround, FileStartingWithTheLfsHeaderIsScannedInEveryGitMode) {
+  Repo r;
+  r.Commit("README.md", "hello\n", "initial");
+  r.Git({"tag", "base"});
+  r.Write("assets/model.bin", kLfsHeader + SecretLine(412));
+  r.Write("assets/real.bin", kLfsPointer);
+  r.Write("assets/extra.bin", kLfsPointer + SecretLine(413));  // a valid pointer, then more
+  r.Git({"add", "assets"});
+  Scan staged = ScanJson(r.path(), {"--staged"});
+  EXPECT_EQ(staged.r.exit_code, 1) << staged.r.err;
+  EXPECT_TRUE(staged.Found(FakeGithubToken(412))) << staged.r.out;
+  EXPECT_TRUE(staged.Found(FakeGithubToken(413))) << staged.r.out;
+  r.Git({"commit", "-q", "-m", "models"});
+  for (const std::vector<std::string>& mode : {std::vector<std::string>{"--history"}, {"--diff", "base"}}) {
+    Scan s = ScanJson(r.path(), mode);
+    EXPECT_EQ(s.r.exit_code, 1) << mode[0] << " " << s.r.err;
+    EXPECT_TRUE(s.Found(FakeGithubToken(412))) << mode[0] << " " << s.r.out;
+    EXPECT_TRUE(s.Found(FakeGithubToken(413))) << mode[0] << " " << s.r.out;
+    EXPECT_EQ(s.summary()["skipped_ignored"], 1) << mode[0];  // the real pointer
+  }
+}
+
 }  // namespace
 }  // namespace keyhole::testing

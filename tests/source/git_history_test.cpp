@@ -279,7 +279,9 @@ TEST(GitHistorySource, BinaryLfsAndOversizeBlobsAreSkippedAndCounted) {
   r.Commit("bin.dat", std::string("\x01\x02\0\x03 binary", 12), "binary");
   r.Commit("big.txt", std::string(2000, 'x'), "big");
   r.Commit("model.bin",
-           "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 12345\n", "lfs");
+           "version https://git-lfs.github.com/spec/v1\n"
+           "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n",
+           "lfs");
   r.Commit("ok.txt", "ok\n", "ok");
   ScanStats stats;
   HistoryOptions opts;
