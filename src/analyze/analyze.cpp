@@ -43,6 +43,12 @@ bool SpanIsContext(const rules::Rule& rule) {
 // while "<YOUR_JWT_SECRET>" still reads as documentation.
 bool IsLiteralKeyArgument(std::string_view analyzer) { return analyzer == "signing-literal"; }
 
+// Binary content (Origin::binary) is scanned for secrets with a format of their own only
+// (provider tokens, keys, JWTs, connection strings...): the name-based guesses of the
+// generic and frontend rules, run on printable runs that sit next to each other by chance,
+// found machine code ("AuthentiH1 ... GenuineIH1") rather than secrets.
+bool RunsOnBinary(const rules::Rule& rule) { return rule.category != "generic" && rule.category != "frontend"; }
+
 // How specific a rule's category is: a generic guess yields to anything that knows the
 // format; a name-based frontend guess (public env var) yields to format-aware rules.
 int Specificity(const findings::Finding& f) {
@@ -174,6 +180,9 @@ bool Place(Level& lv, size_t begin, size_t end, findings::Finding& f, std::strin
 void Finish(Level& lv, std::string_view line, findings::Finding& f) {
   if (!lv.context) lv.context = ClassifyFile(lv.blob.origin().path, lv.blob.bytes());
   ApplyFileContext(*lv.context, line, f);
+  if (lv.blob.origin().binary && std::find(f.tags.begin(), f.tags.end(), "binary") == f.tags.end()) {
+    f.tags.push_back("binary");  // found in the printable runs of binary content
+  }
   f.fingerprint = findings::Fingerprint(f.rule_id, f.path, f.secret);
 }
 
@@ -192,6 +201,7 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
       continue;
     }
     const rules::Rule& rule = lv.rules.rules[m.rule_index];
+    if (origin.binary && !RunsOnBinary(rule)) continue;
     if (rule.analyzer == "context") {
       lv.context_hits.push_back({lv.Index().At(m.match_begin).line, m.rule_index, m.match_begin});
       continue;
@@ -296,7 +306,7 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
     text.append(data.substr(span.end, line_end - span.end));
 
     const Origin& origin = lv.blob.origin();
-    Blob decoded(Origin{origin.path, origin.blob_id, origin.git}, std::move(text));
+    Blob decoded(origin, std::move(text));
     matches.clear();
     if (!lv.options.scanner->Scan(decoded.bytes(), origin.path, &matches).ok()) continue;
     Level inner{decoded, lv.rules, lv.options, lv.depth + 1, std::nullopt, std::nullopt, 0, {}, {}};

@@ -25,6 +25,8 @@ struct Origin {
   std::string path;                 // relative to the scan root, '/' separators; "<stdin>" for stdin
   std::string blob_id;              // git blob id (40 hex) when the blob came from git, else ""
   std::optional<GitFacts> git;      // commit attribution, when known
+  // The bytes are the printable runs of binary content (TextRuns), not the raw file.
+  bool binary = false;
 };
 
 // An inclusive range of 1-based line numbers.

@@ -22,7 +22,8 @@ class ScanStats {
  public:
   std::atomic<uint64_t> files_scanned{0};       // files or blobs whose bytes were matched
   std::atomic<uint64_t> bytes_scanned{0};
-  std::atomic<uint64_t> skipped_binary{0};
+  std::atomic<uint64_t> skipped_binary{0};      // binary content without one printable run
+  std::atomic<uint64_t> binary_scanned{0};      // binary content: its printable runs were scanned
   std::atomic<uint64_t> skipped_too_large{0};
   std::atomic<uint64_t> skipped_ignored{0};     // .gitignore'd, LFS pointers, submodules...
   std::atomic<uint64_t> skipped_symlinks{0};    // symlinks leaving the root, loops

@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "core/text.h"
 #include "scan/scanner.h"
 
 namespace keyhole::pipeline {
@@ -72,6 +73,10 @@ Status Run(source::Source& src, const scan::RuleDatabase& db,
   };
 
   Status status = src.Run(threads, sink, stats);
+  if (uint64_t n = stats.binary_scanned.load(); n > 0) {
+    stats.AddNote(std::to_string(n) + " binary file(s): only their printable runs of " + std::to_string(kMinTextRun) +
+                  " or more characters were scanned");
+  }
 
   size_t total = 0;
   for (const Worker& w : workers) total += w.findings.size();

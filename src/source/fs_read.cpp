@@ -43,13 +43,21 @@ bool HasBinaryExtension(std::string_view path) {
 
 std::optional<Blob> MakeTextBlob(Origin origin, std::string_view bytes,
                                  std::shared_ptr<const void> keepalive, ScanStats& stats) {
-  if (LooksBinary(bytes)) {
+  std::string utf8;
+  if (DecodeUtf16(bytes, &utf8)) return Blob(std::move(origin), std::move(utf8));
+  if (!LooksBinary(bytes)) return Blob(std::move(origin), bytes, std::move(keepalive));
+  // Binary content may still hold a secret next to its NULs (a config blob, a compiled-in
+  // key): its printable runs are scanned, in place so that lines and offsets stay the raw
+  // file's. Content without a single run has nothing to scan.
+  bool any_run = false;
+  std::string text = TextRuns(bytes, &any_run);
+  if (!any_run) {
     stats.skipped_binary.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
   }
-  std::string utf8;
-  if (DecodeUtf16(bytes, &utf8)) return Blob(std::move(origin), std::move(utf8));
-  return Blob(std::move(origin), bytes, std::move(keepalive));
+  stats.binary_scanned.fetch_add(1, std::memory_order_relaxed);
+  origin.binary = true;
+  return Blob(std::move(origin), std::move(text));
 }
 
 namespace {

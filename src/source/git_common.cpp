@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/text.h"
+#include "source/fs_read.h"
 
 namespace keyhole::source::git {
 
@@ -263,17 +264,14 @@ bool ReadOne(git_odb* odb, const BlobTask& task, const std::vector<GitFacts>& fa
     stats.skipped_ignored++;
     return false;
   }
-  if (LooksBinary(data)) {
-    stats.skipped_binary++;
-    return false;
-  }
   Origin origin;
   origin.path = task.path;
   origin.blob_id = OidHex(task.oid);
   if (task.facts >= 0) origin.git = facts[static_cast<size_t>(task.facts)];
-  std::string utf8;
-  Blob blob = DecodeUtf16(data, &utf8) ? Blob(std::move(origin), std::move(utf8))
-                                       : Blob(std::move(origin), data, obj);
+  // The same decision as for files on disk (binary content yields its printable runs).
+  std::optional<Blob> made = MakeTextBlob(std::move(origin), data, obj, stats);
+  if (!made) return false;
+  Blob& blob = *made;
   if (task.added_lines) blob.set_added_lines(*task.added_lines);
   stats.files_scanned.fetch_add(1, std::memory_order_relaxed);
   stats.bytes_scanned.fetch_add(blob.bytes().size(), std::memory_order_relaxed);

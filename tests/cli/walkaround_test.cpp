@@ -185,13 +185,99 @@ TEST(Walkaround, FileStartingWithTheLfsHeaderIsScannedInEveryGitMode) {
   EXPECT_TRUE(staged.Found(FakeGithubToken(412))) << staged.r.out;
   EXPECT_TRUE(staged.Found(FakeGithubToken(413))) << staged.r.out;
   r.Git({"commit", "-q", "-m", "models"});
-  for (const std::vector<std::string>& mode : {std::vector<std::string>{"--history"}, {"--diff", "base"}}) {
+  for (const std::vector<std::string>& mode : {std::vector<std::string>{"--history"}, std::vector<std::string>{"--diff", "base"}}) {
     Scan s = ScanJson(r.path(), mode);
     EXPECT_EQ(s.r.exit_code, 1) << mode[0] << " " << s.r.err;
     EXPECT_TRUE(s.Found(FakeGithubToken(412))) << mode[0] << " " << s.r.out;
     EXPECT_TRUE(s.Found(FakeGithubToken(413))) << mode[0] << " " << s.r.out;
     EXPECT_EQ(s.summary()["skipped_ignored"], 1) << mode[0];  // the real pointer
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 6b: binary is decided on content, and binary content's printable runs are scanned.
+
+// Machine-code-like filler: mostly NULs and control bytes, no printable run of 8.
+std::string BinaryFiller(size_t n) {
+  std::string out;
+  for (size_t i = 0; out.size() < n; ++i) {
+    out += std::string("\x7f" "ELF\x02\x01\0\0\x03\0\x3e\0\x01\0\0\0", 16);
+    out += static_cast<char>(i & 0xff);
+  }
+  out.resize(n);
+  return out;
+}
+
+TEST(Walkaround, NulBytesSprinkledInTextDoNotHideIt) {
+  TempDir d;
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "line " + std::to_string(i) + std::string(1, '\0') + " of ordinary text\n";
+  const std::string password = RandomAlnum(414, 12) + "-" + RandomAlnum(415, 12);
+  text += "DATABASE_PASSWORD = \"" + password + "\"\n" + SecretLine(416);
+  d.Write("settings.py", text);
+  Scan s = ScanJson(d.path());
+  EXPECT_EQ(s.r.exit_code, 1) << s.r.err;
+  ASSERT_EQ(s.Of(FakeGithubToken(416)).size(), 1u) << s.r.out;
+  EXPECT_EQ(s.Of(FakeGithubToken(416))[0]["location"]["start_line"], 42);
+  EXPECT_TRUE(s.Found(password)) << s.r.out;  // text: the context rules ran too
+  EXPECT_EQ(s.summary()["skipped_binary"], 0);
+}
+
+// A token between NULs of genuinely binary content is found, in every mode.
+TEST(Walkaround, SecretNextToANulInBinaryContentIsFoundInEveryMode) {
+  Repo r;
+  r.Commit("README.md", "hello\n", "initial");
+  r.Git({"tag", "base"});
+  const std::string token = FakeGithubToken(417);
+  std::string blob = BinaryFiller(4096) + std::string("\0", 1) + token + std::string("\0\x01", 2) + BinaryFiller(4096);
+  r.Write("firmware/app.img", blob);
+  r.Git({"add", "firmware"});
+  Scan staged = ScanJson(r.path(), {"--staged"});
+  EXPECT_EQ(staged.r.exit_code, 1) << staged.r.err;
+  ASSERT_TRUE(staged.Found(token)) << staged.r.out;
+  r.Git({"commit", "-q", "-m", "firmware"});
+  for (const std::vector<std::string>& mode :
+       {std::vector<std::string>{}, std::vector<std::string>{"--history"}, std::vector<std::string>{"--diff", "base"}}) {
+    const std::string name = mode.empty() ? "directory" : mode[0];
+    Scan s = ScanJson(r.path(), mode);
+    EXPECT_EQ(s.r.exit_code, 1) << name << " " << s.r.err;
+    ASSERT_EQ(s.Of(token).size(), 1u) << name << " " << s.r.out;
+    const json f = s.Of(token)[0];
+    EXPECT_EQ(f["path"], "firmware/app.img") << name;
+    EXPECT_NE(f["tags"].dump().find("binary"), std::string::npos) << name << " " << f.dump();
+    EXPECT_EQ(s.summary()["skipped_binary"], 0) << name;
+    EXPECT_EQ(f["location"], staged.Of(token)[0]["location"]) << name;  // the raw bytes' lines and columns
+  }
+}
+
+// In a diff, binary content keeps git's line numbers: only what the change adds is reported.
+TEST(Walkaround, DiffOfBinaryContentReportsOnlyTheAddedToken) {
+  Repo r;
+  const std::string old_token = FakeGithubToken(418), new_token = FakeGithubToken(419);
+  r.Commit("lib/blob.bin", BinaryFiller(2000) + "\n" + old_token + std::string("\0", 1) + "\n" + BinaryFiller(2000) + "\n",
+           "blob");
+  r.Git({"tag", "base"});
+  r.Commit("lib/blob.bin",
+           BinaryFiller(2000) + "\n" + old_token + std::string("\0", 1) + "\n" + BinaryFiller(2000) + "\n" +
+               std::string("\x01\x02", 2) + new_token + "\n",
+           "more");
+  Scan s = ScanJson(r.path(), {"--diff", "base"});
+  EXPECT_EQ(s.r.exit_code, 1) << s.r.err;
+  EXPECT_TRUE(s.Found(new_token)) << s.r.out;
+  EXPECT_FALSE(s.Found(old_token)) << s.r.out;
+}
+
+// Binary content is searched with the rules that know a format (tokens, keys, JWTs): the
+// name-based generic guesses are not run on printable runs that happen to sit side by side.
+TEST(Walkaround, BinaryContentIsScannedWithFormatRulesOnly) {
+  TempDir d;
+  const std::string password = RandomAlnum(420, 12) + "-" + RandomAlnum(421, 12);
+  d.Write("data.bin", BinaryFiller(1024) + std::string("\0", 1) + "DATABASE_PASSWORD = \"" + password + "\"" +
+                          std::string("\0", 1) + SecretLine(422) + BinaryFiller(1024));
+  Scan s = ScanJson(d.path());
+  EXPECT_EQ(s.r.exit_code, 1) << s.r.err;
+  EXPECT_TRUE(s.Found(FakeGithubToken(422))) << s.r.out;
+  EXPECT_FALSE(s.Found(password)) << s.r.out;
 }
 
 }  // namespace
