@@ -268,10 +268,10 @@ class Walker {
           }
           break;
         case DT_REG:
+          // No file is judged by its name: a text file called .lib, .pdf or .tar is read
+          // like any other, and binary content is told from its bytes (MakeTextBlob).
           if (ignore_ != nullptr && ignore_->IsIgnored(rel)) {
             stats_.skipped_ignored.fetch_add(1, std::memory_order_relaxed);
-          } else if (HasBinaryExtension(e.name)) {
-            stats_.skipped_binary.fetch_add(1, std::memory_order_relaxed);
           } else if (!queue_.Push(std::move(rel))) {
             return false;
           }
@@ -378,10 +378,6 @@ class DirSource : public Source {
     std::error_code ec;
     fs::path target = fs::is_symlink(root_, ec) ? fs::canonical(root_, ec) : root_;
     if (ec) return Status::IOError("cannot resolve " + root_.string() + ": " + ec.message());
-    if (HasBinaryExtension(name)) {
-      stats.skipped_binary.fetch_add(1, std::memory_order_relaxed);
-      return Status::OK();
-    }
     std::optional<Blob> blob = LoadFileBlob(target.string(), name, options_.max_file_size, stats);
     if (!blob) return Status::OK();
     stats.files_scanned.fetch_add(1, std::memory_order_relaxed);

@@ -4,8 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <array>
 #include <cerrno>
 #include <system_error>
 
@@ -18,27 +16,6 @@ std::string ErrnoMessage(int err) {
   std::string msg = std::generic_category().message(err);
   if (!msg.empty() && msg[0] >= 'A' && msg[0] <= 'Z') msg[0] = static_cast<char>(msg[0] - 'A' + 'a');
   return msg;
-}
-
-bool HasBinaryExtension(std::string_view path) {
-  // Sorted, lower case; looked up with binary search.
-  static constexpr std::array<std::string_view, 72> kExts = {
-      "7z",    "a",     "aar",   "apk",  "avi",  "avif", "bmp",  "bz2",   "class", "cur",
-      "deb",   "dll",   "dmg",   "doc",  "docx", "dylib", "ear",  "eot",  "exe",   "flac",
-      "gif",   "gz",    "heic",  "icns", "ico",  "ipa",  "iso",  "jar",  "jpeg",  "jpg",
-      "lib",   "lz4",   "m4a",   "mkv",  "mov",  "mp3",  "mp4",  "msi",  "o",     "obj",
-      "odt",   "ogg",   "otf",   "pdb",  "pdf",  "png",  "ppt",  "pptx", "psd",   "pyc",
-      "pyo",   "rar",   "rpm",   "so",   "tar",  "tgz",  "tif",  "tiff", "ttf",   "war",
-      "wasm",  "wav",   "webm",  "webp", "whl",  "woff", "woff2", "xls", "xlsx",  "xz",
-      "zip",   "zst"};
-  size_t slash = path.rfind('/');
-  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
-  std::string_view ext = name.substr(dot + 1);
-  if (ext.size() > 5) return false;
-  std::string lower = AsciiLower(ext);
-  return std::binary_search(kExts.begin(), kExts.end(), std::string_view(lower));
 }
 
 std::optional<Blob> MakeTextBlob(Origin origin, std::string_view bytes,

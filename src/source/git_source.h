@@ -4,13 +4,14 @@
 //
 // Every source opens the repository with discovery (a subdirectory of a work tree works;
 // bare repositories and linked worktrees work), never runs hooks or filters, and skips
-// and counts binary blobs, blobs over SourceOptions::max_file_size and Git LFS pointer
-// files, strictly as the LFS spec defines them (git::IsLfsPointer) (stats.skipped_binary /
-// skipped_too_large / skipped_ignored). UTF-16 blobs are
-// decoded to UTF-8. Submodules are listed in a note, not entered. An object absent from
-// a partial clone (left on the promisor remote by design) is counted in
-// stats.missing_objects and noted; an object absent from any other repository, or one
-// that cannot be read (corrupt), is a stats error naming it; in every case the scan goes on.
+// and counts blobs over SourceOptions::max_file_size and Git LFS pointer files, strictly
+// as the LFS spec defines them (git::IsLfsPointer) (stats.skipped_too_large /
+// skipped_ignored). Blobs are judged on content exactly as files on disk are
+// (MakeTextBlob): UTF-16 is decoded to UTF-8, binary content yields its printable runs.
+// Submodules are listed in a note, not entered. An object absent from a partial clone
+// (left on the promisor remote by design) is counted in stats.missing_objects and noted;
+// an object absent from any other repository, or one that cannot be read (corrupt), is a
+// stats error naming it; in every case the scan goes on.
 #pragma once
 
 #include <filesystem>

@@ -280,5 +280,46 @@ TEST(Walkaround, BinaryContentIsScannedWithFormatRulesOnly) {
   EXPECT_FALSE(s.Found(password)) << s.r.out;
 }
 
+// ---------------------------------------------------------------------------------------
+// Item 6c: a file's name does not make it binary.
+
+TEST(Walkaround, TextFilesWithBinaryExtensionsAreScannedInEveryMode) {
+  Repo r;
+  r.Commit("README.md", "hello\n", "initial");
+  r.Git({"tag", "base"});
+  const std::vector<std::string> names = {"config.lib", "notes.doc", "build/libcfg.a", "main.o", "report.pdf",
+                                          "backup.tar", "logo.png", "tools.jar"};
+  for (size_t i = 0; i < names.size(); ++i) r.Write(names[i], SecretLine(430 + static_cast<unsigned>(i)));
+  r.Git({"add", "."});
+  std::vector<Scan> scans = {ScanJson(r.path(), {"--staged"})};
+  r.Git({"commit", "-q", "-m", "files"});
+  scans.push_back(ScanJson(r.path()));
+  scans.push_back(ScanJson(r.path(), {"--history"}));
+  scans.push_back(ScanJson(r.path(), {"--diff", "base"}));
+  for (const Scan& s : scans) {
+    const std::string mode = s.report.value("mode", "?");
+    EXPECT_EQ(s.r.exit_code, 1) << mode << " " << s.r.err;
+    for (size_t i = 0; i < names.size(); ++i) {
+      std::vector<json> hits = s.Of(FakeGithubToken(430 + static_cast<unsigned>(i)));
+      ASSERT_EQ(hits.size(), 1u) << mode << " " << names[i] << " " << s.r.out;
+      EXPECT_EQ(hits[0]["path"], names[i]) << mode;
+      EXPECT_EQ(hits[0]["tags"].dump().find("binary"), std::string::npos) << mode << " " << names[i];
+    }
+    EXPECT_EQ(s.summary()["skipped_binary"], 0) << mode;
+  }
+}
+
+// A real binary under a binary extension is read too: its printable runs are scanned.
+TEST(Walkaround, BinaryFileWithABinaryExtensionIsSearchedForSecrets) {
+  TempDir d;
+  d.Write("assets/logo.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + BinaryFiller(512) +
+                                 std::string("\0tEXt\0", 7) + FakeGithubToken(440) + std::string("\0", 1) +
+                                 BinaryFiller(512));
+  Scan s = ScanJson(d.path());
+  EXPECT_EQ(s.r.exit_code, 1) << s.r.err;
+  ASSERT_EQ(s.Of(FakeGithubToken(440)).size(), 1u) << s.r.out;
+  EXPECT_NE(s.Of(FakeGithubToken(440))[0]["tags"].dump().find("binary"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace keyhole::testing
