@@ -170,6 +170,23 @@ bool DecodeUtf16(std::string_view data, std::string* utf8) {
 bool LooksBinary(std::string_view data) {
   std::string_view head = data.substr(0, 8192);
   if (head.empty()) return false;
+  // Fast path: printable ASCII, tab, LF and CR only (most source files) is text.
+  auto plain = [](unsigned char c) { return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r'; };
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f), tab = _mm_set1_epi8('\t'),
+                lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+  for (; i + 16 <= head.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(head.data() + i));
+    // Signed: bytes from 0x80 are negative, so "< 0x20" also catches them.
+    __m128i odd = _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del));
+    odd = _mm_andnot_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr)),
+                           odd);
+    if (_mm_movemask_epi8(odd) != 0) break;
+  }
+#endif
+  while (i < head.size() && plain(static_cast<unsigned char>(head[i]))) ++i;
+  if (i == head.size()) return false;
   size_t skip = 0;
   if (DetectUtf16(data, &skip) != 0) return false;
   size_t control = 0, invalid = 0;
