@@ -135,6 +135,9 @@ struct Level {
 
   uint32_t allow_checked_line = 0;  // Place(): the last line judged for inline allows
   bool line_allowed = false;
+  // Decoded text of an encoded span outside the added lines of a renamed file: all its
+  // candidates are carried (Place).
+  bool carried = false;
 
   const LineIndex& Index() {
     if (!index) index.emplace(blob.bytes());
@@ -144,11 +147,15 @@ struct Level {
 
 // Fills the location, line and path fields of `f` for the span [begin, end) of the
 // level's data. False if the span is suppressed: outside the added lines of a staged or
-// diff scan, or allowed inline.
-bool Place(Level& lv, size_t begin, size_t end, findings::Finding& f, std::string_view* line_out) {
+// diff scan, or allowed inline. Outside the added lines of a renamed file the span is
+// "carried" (*carried): it was at the old path already, and only Suppressed can keep it.
+bool Place(Level& lv, size_t begin, size_t end, findings::Finding& f, std::string_view* line_out,
+           bool* carried) {
   Position start = lv.Index().At(begin);
   Position stop = lv.Index().At(end);
-  if (!lv.blob.TouchesAddedLines(start.line, stop.line)) return false;
+  const bool added = lv.blob.TouchesAddedLines(start.line, stop.line);
+  if (!added && lv.blob.origin().moved_from.empty()) return false;
+  *carried = lv.carried || !added;
   std::string_view line = lv.Index().Line(start.line);
   // Judged once per line: a line with 40,000 matches was searched for the markers 40,000
   // times.
@@ -174,6 +181,30 @@ bool Place(Level& lv, size_t begin, size_t end, findings::Finding& f, std::strin
   f.line_secret_begin = static_cast<uint32_t>(std::min(in_line - window, line.size()));
   f.line_secret_end = static_cast<uint32_t>(std::min(in_line - window + (end - begin), line.size()));
   *line_out = line;
+  return true;
+}
+
+// True if a config allowlist suppresses `f` (its rule fields set; `match` is the whole
+// match, `line` its line). A blob at several paths (Origin::other_paths) is suppressed only
+// if it is at every one of them; otherwise f.path becomes the first path where it is not,
+// and it is reported there. A carried finding (Place) was on the old path of a renamed
+// file already: it is reported only if an allowlist suppressed it there and none does here.
+bool Suppressed(const Level& lv, findings::Finding& f, std::string_view match, std::string_view line, bool carried) {
+  const findings::AllowlistFilter* allow = lv.options.allowlist;
+  const Origin& origin = lv.blob.origin();
+  if (carried) {
+    if (allow == nullptr) return true;
+    f.path = origin.moved_from;
+    const bool allowed_before = allow->Allowed(f, match, line);
+    f.path = origin.path;
+    if (!allowed_before) return true;  // reported (or baselined) at the old path: not new
+  }
+  if (allow == nullptr || !allow->Allowed(f, match, line)) return false;
+  for (const std::string& other : origin.other_paths) {
+    f.path = other;
+    if (!allow->Allowed(f, match, line)) return false;
+  }
+  f.path = origin.path;
   return true;
 }
 
@@ -211,7 +242,8 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
 
     findings::Finding f;
     std::string_view line;
-    if (!Place(lv, m.secret_begin, m.secret_end, f, &line)) continue;
+    bool carried = false;
+    if (!Place(lv, m.secret_begin, m.secret_end, f, &line, &carried)) continue;
     if (rule.entropy > 0 && ShannonEntropy(secret) < rule.entropy) continue;
     bool validated = ValidatesStructure(rule.analyzer);
     if (!validated && IsPlaceholder(secret) &&
@@ -231,7 +263,7 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
     // A candidate an allowlist suppresses is still a secret to mask on its line; one the
     // rule's analyzer drops (an algorithm name, a token with a bad checksum) is not.
     const bool mask = !SpanIsContext(rule);
-    if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, match, line)) {
+    if (Suppressed(lv, f, match, line, carried)) {
       if (mask) lv.Mask(m.secret_begin, m.secret_end);
       continue;
     }
@@ -257,7 +289,8 @@ void FromReader(Level& lv, std::vector<Pending>* pending) {
     lv.Mask(hit.begin, hit.end);
     findings::Finding f;
     std::string_view line;
-    if (!Place(lv, hit.begin, hit.end, f, &line)) continue;
+    bool carried = false;
+    if (!Place(lv, hit.begin, hit.end, f, &line, &carried)) continue;
     f.rule_id = std::move(hit.rule_id);
     f.category = "credential-file";
     f.description = hit.description;
@@ -265,7 +298,7 @@ void FromReader(Level& lv, std::vector<Pending>* pending) {
     f.severity = hit.severity;
     f.secret = std::string(data.substr(hit.begin, hit.end - hit.begin));
     f.facts = std::move(hit.facts);
-    if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, f.secret, line)) continue;
+    if (Suppressed(lv, f, f.secret, line, carried)) continue;
     Finish(lv, line, f);
     pending->push_back(Pending{std::move(f), hit.begin, hit.end, hit.end - hit.begin,
                                lv.next_order++, Source::kReader});
@@ -297,6 +330,9 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
     size_t line_begin = lv.Index().LineStart(at.line);
     size_t line_end = line_begin + lv.Index().Line(at.line).size();
     if (span.end > line_end) continue;  // spans never cross lines; be safe
+    // Outside the added lines the outer Place drops what the span holds (masks still come
+    // from it), unless the file was renamed: then the inner level judges it as carried.
+    const bool added = lv.blob.TouchesAddedLines(at.line, at.line);
     std::string text;
     text.reserve(line_end - line_begin + span.decoded.size());
     text.append(data.substr(line_begin, span.begin - line_begin));
@@ -310,6 +346,7 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
     matches.clear();
     if (!lv.options.scanner->Scan(decoded.bytes(), origin.path, &matches).ok()) continue;
     Level inner{decoded, lv.rules, lv.options, lv.depth + 1, std::nullopt, std::nullopt, 0, {}, {}};
+    inner.carried = lv.carried || !added;
     std::vector<Pending> found;
     AnalyzeLevel(inner, matches, inner_begin, inner_end, &found);
     if (std::any_of(found.begin(), found.end(), [&](const Pending& p) {
@@ -322,7 +359,10 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
       if (p.end <= inner_begin || p.begin >= inner_end) continue;  // outside the decoded text
       findings::Finding& f = p.finding;
       std::string_view line;
-      if (!Place(lv, span.begin, span.end, f, &line)) continue;
+      bool carried = false;  // already judged by the inner level (Level::carried)
+      std::string judged_at = f.path;  // the path Suppressed chose inside
+      if (!Place(lv, span.begin, span.end, f, &line, &carried)) continue;
+      f.path = std::move(judged_at);
       if (std::find(f.tags.begin(), f.tags.end(), "decoded") == f.tags.end()) f.tags.push_back("decoded");
       if (f.facts.contains("encoding")) {
         f.facts["encoding"] = std::string(EncodingName(span.encoding)) + "+" + f.facts["encoding"].get<std::string>();
@@ -489,7 +529,8 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
         const rules::Rule& rule = lv.rules.rules[OwningRule(lv, rules_hit, b.name, cls)];
         findings::Finding f;
         std::string_view placed_line;
-        if (!Place(lv, begin, end, f, &placed_line)) continue;
+        bool carried = false;
+        if (!Place(lv, begin, end, f, &placed_line, &carried)) continue;
         f.rule_id = rule.id;
         f.category = rule.category;
         f.description = rule.description;
@@ -503,9 +544,7 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
         f.facts["binding"] = std::string(b.name.substr(0, 64));
         f.facts["context_score"] = std::round(score * 1000) / 1000;
         std::string_view secret = f.secret;
-        if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, secret, placed_line)) {
-          continue;
-        }
+        if (Suppressed(lv, f, secret, placed_line, carried)) continue;
         Finish(lv, placed_line, f);
         pending->push_back(Pending{std::move(f), begin, end, len, lv.next_order++});
       }

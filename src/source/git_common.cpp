@@ -268,6 +268,8 @@ bool ReadOne(git_odb* odb, const BlobTask& task, const std::vector<GitFacts>& fa
   origin.path = task.path;
   origin.blob_id = OidHex(task.oid);
   if (task.facts >= 0) origin.git = facts[static_cast<size_t>(task.facts)];
+  origin.other_paths = task.other_paths;
+  origin.moved_from = task.moved_from;
   // The same decision as for files on disk (binary content yields its printable runs).
   std::optional<Blob> made = MakeTextBlob(std::move(origin), data, obj, stats);
   if (!made) return false;
@@ -279,9 +281,8 @@ bool ReadOne(git_odb* odb, const BlobTask& task, const std::vector<GitFacts>& fa
   return false;
 }
 
-}  // namespace
-
-Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
+// The body of ReadBlobs, on the tasks to read.
+Status ReadTasks(const std::string& gitdir, const std::vector<BlobTask>& tasks,
                  const std::vector<GitFacts>& facts, int threads, bool partial_clone,
                  const SourceOptions& opts, const BlobSink& sink, ScanStats& stats) {
   const size_t n = tasks.size();
@@ -344,6 +345,22 @@ Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
     if (s.ok()) return Status::OK();
   }
   return status.front();
+}
+
+}  // namespace
+
+Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
+                 const std::vector<GitFacts>& facts, int threads, bool partial_clone,
+                 const SourceOptions& opts, const BlobSink& sink, ScanStats& stats) {
+  // A renamed file that adds no line can only report lines a path allowlist suppressed at
+  // its old path (BlobTask::moved_from); without path allowlists it is not read at all.
+  const auto carried_only = [](const BlobTask& t) { return t.added_lines && t.added_lines->empty(); };
+  if (!opts.path_signature && std::any_of(tasks.begin(), tasks.end(), carried_only)) {
+    std::vector<BlobTask> kept;
+    std::copy_if(tasks.begin(), tasks.end(), std::back_inserter(kept), [&](const BlobTask& t) { return !carried_only(t); });
+    return ReadTasks(gitdir, kept, facts, threads, partial_clone, opts, sink, stats);
+  }
+  return ReadTasks(gitdir, tasks, facts, threads, partial_clone, opts, sink, stats);
 }
 
 }  // namespace keyhole::source::git

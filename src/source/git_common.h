@@ -86,6 +86,8 @@ struct BlobTask {
   std::string path;
   int32_t facts = -1;  // index into the facts table, -1 = none
   std::optional<std::vector<LineRange>> added_lines;
+  std::vector<std::string> other_paths = {};  // Origin::other_paths
+  std::string moved_from = {};                // Origin::moved_from
 };
 
 // Removes the tasks whose object is a corrupt loose object, each a stats error naming

@@ -39,14 +39,20 @@ struct HistoryOptions {
 
 // Every blob reachable from the selected refs, each unique blob exactly once, with
 // Origin{path, blob_id, GitFacts of the first commit (oldest-first topological walk)
-// whose tree holds it, and the path it had there}. Blobs are read on `threads` workers,
-// each with its own repository handle, in pack order. A shallow clone adds a note.
+// whose tree holds it, and the path it had there}. With path allowlists
+// (SourceOptions::path_signature), a blob first seen at a path an allowlist names takes
+// instead the first path no allowlist names, with that commit's facts, if it has one, and
+// otherwise lists its differently judged paths in Origin::other_paths. Blobs are read on
+// `threads` workers, each with its own repository handle, in pack order. A shallow clone
+// adds a note.
 std::unique_ptr<Source> MakeGitHistorySource(std::filesystem::path repo, HistoryOptions opts);
 
 // The index against HEAD (against the empty tree when HEAD is unborn): every added,
 // modified, renamed or copied file, read from the index (the staged content, not the
-// working copy), whole, with Blob::added_lines() = the lines the index adds. Deleted
-// files and files whose change adds no line are not yielded. Origin{path, blob_id}, no
+// working copy), whole, with Blob::added_lines() = the lines the index adds, and
+// Origin::moved_from = the old path of a renamed file. Deleted files and files whose
+// change adds no line are not yielded (a pure rename is, when there are path allowlists:
+// see Origin::moved_from). Origin{path, blob_id}, no
 // GitFacts. Fails with InvalidArgument in a bare repository.
 std::unique_ptr<Source> MakeStagedSource(std::filesystem::path repo, SourceOptions opts);
 

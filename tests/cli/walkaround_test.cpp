@@ -321,5 +321,104 @@ TEST(Walkaround, BinaryFileWithABinaryExtensionIsSearchedForSecrets) {
   EXPECT_NE(s.Of(FakeGithubToken(440))[0]["tags"].dump().find("binary"), std::string::npos);
 }
 
+// ---------------------------------------------------------------------------------------
+// Item 7: a path allowlist is checked against every path a blob has.
+
+const char* kTestdataAllowlist = "[allowlist]\npaths = ['''^testdata/''']\n";
+
+// A repository whose config allowlists testdata/, with a secret committed there.
+struct AllowlistedRepo {
+  Repo r;
+  std::string token;
+  explicit AllowlistedRepo(unsigned seed) : token(FakeGithubToken(seed)) {
+    r.Commit(".keyhole.toml", kTestdataAllowlist, "config");
+    r.Commit("testdata/fixture.env", "token = \"" + token + "\"\n", "fixture");
+    r.Git({"tag", "base"});
+  }
+};
+
+TEST(Walkaround, AllowlistedSecretStaysSuppressedWhereItIs) {
+  AllowlistedRepo a(450);
+  a.r.Commit("testdata/copy.env", "token = \"" + a.token + "\"\n", "a second fixture");  // same blob
+  for (const std::vector<std::string>& mode :
+       {std::vector<std::string>{}, std::vector<std::string>{"--history"}, std::vector<std::string>{"--diff", "base"}}) {
+    Scan s = ScanJson(a.r.path(), mode);
+    EXPECT_EQ(s.r.exit_code, 0) << (mode.empty() ? "directory" : mode[0]) << " " << s.r.out << s.r.err;
+  }
+}
+
+TEST(Walkaround, SecretCopiedOutOfAnAllowlistedPathIsReportedInHistory) {
+  AllowlistedRepo a(451);
+  std::string copy = a.r.Commit("src/config.env", "token = \"" + a.token + "\"\n", "copy the fixture");
+  Scan s = ScanJson(a.r.path(), {"--history"});
+  EXPECT_EQ(s.r.exit_code, 1) << s.r.out << s.r.err;
+  std::vector<json> hits = s.Of(a.token);
+  ASSERT_EQ(hits.size(), 1u) << s.r.out;
+  EXPECT_EQ(hits[0]["path"], "src/config.env");
+  EXPECT_EQ(hits[0]["git"]["commit"], copy);  // the commit that put it outside testdata/
+}
+
+TEST(Walkaround, SecretMovedOutOfAnAllowlistedPathIsReportedInHistoryDiffAndStaged) {
+  AllowlistedRepo a(452);
+  fs::create_directories(a.r.path() / "src");
+  a.r.Git({"mv", "testdata/fixture.env", "src/app.env"});
+  Scan staged = ScanJson(a.r.path(), {"--staged"});
+  EXPECT_EQ(staged.r.exit_code, 1) << staged.r.out << staged.r.err;
+  ASSERT_EQ(staged.Of(a.token).size(), 1u) << staged.r.out;
+  EXPECT_EQ(staged.Of(a.token)[0]["path"], "src/app.env");
+  a.r.Git({"commit", "-q", "-m", "move the fixture"});
+  for (const std::vector<std::string>& mode :
+       {std::vector<std::string>{"--history"}, std::vector<std::string>{"--diff", "base"}}) {
+    Scan s = ScanJson(a.r.path(), mode);
+    EXPECT_EQ(s.r.exit_code, 1) << mode[0] << " " << s.r.out << s.r.err;
+    std::vector<json> hits = s.Of(a.token);
+    ASSERT_EQ(hits.size(), 1u) << mode[0] << " " << s.r.out;
+    EXPECT_EQ(hits[0]["path"], "src/app.env") << mode[0];
+  }
+}
+
+// `git mv testdata fixtures` moves the directory's tree as it is (same tree id).
+TEST(Walkaround, DirectoryMovedOutOfAnAllowlistedPathIsReportedInHistory) {
+  AllowlistedRepo a(453);
+  a.r.Git({"mv", "testdata", "fixtures"});
+  a.r.Git({"commit", "-q", "-m", "rename the directory"});
+  Scan s = ScanJson(a.r.path(), {"--history"});
+  EXPECT_EQ(s.r.exit_code, 1) << s.r.out << s.r.err;
+  ASSERT_EQ(s.Of(a.token).size(), 1u) << s.r.out;
+  EXPECT_EQ(s.Of(a.token)[0]["path"], "fixtures/fixture.env");
+  Scan d = ScanJson(a.r.path(), {"--diff", "base"});
+  EXPECT_EQ(d.r.exit_code, 1) << d.r.out << d.r.err;
+  EXPECT_TRUE(d.Found(a.token)) << d.r.out;
+}
+
+// A rename between two paths no allowlist names adds nothing: the secret was reported before.
+TEST(Walkaround, RenameOfAnOrdinaryFileStillAddsNothingToADiff) {
+  AllowlistedRepo a(454);
+  const std::string other = FakeGithubToken(455);
+  a.r.Commit("src/old.env", "token = \"" + other + "\"\n", "ordinary");
+  a.r.Git({"tag", "before-rename"});
+  a.r.Git({"mv", "src/old.env", "src/new.env"});
+  a.r.Git({"commit", "-q", "-m", "rename"});
+  Scan s = ScanJson(a.r.path(), {"--diff", "before-rename"});
+  EXPECT_EQ(s.r.exit_code, 0) << s.r.out << s.r.err;
+}
+
+// Two allowlists that judge paths differently: a blob is suppressed only where every path
+// it has is allowlisted for its rule.
+TEST(Walkaround, BlobIsReportedAtThePathWhereItsRuleIsNotAllowlisted) {
+  Repo r;
+  r.Commit(".keyhole.toml",
+           "[[allowlists]]\npaths = ['''^testdata/''']\n\n"
+           "[[allowlists]]\ntargetRules = [\"aws-access-key-id\"]\npaths = ['''^fixtures/''']\n",
+           "config");
+  const std::string token = FakeGithubToken(456);
+  r.Commit("testdata/t.env", "token = \"" + token + "\"\n", "fixture");
+  r.Commit("fixtures/t.env", "token = \"" + token + "\"\n", "fixture for aws tests");
+  Scan s = ScanJson(r.path(), {"--history"});
+  EXPECT_EQ(s.r.exit_code, 1) << s.r.out << s.r.err;
+  ASSERT_EQ(s.Of(token).size(), 1u) << s.r.out;
+  EXPECT_EQ(s.Of(token)[0]["path"], "fixtures/t.env");
+}
+
 }  // namespace
 }  // namespace keyhole::testing
