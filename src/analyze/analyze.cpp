@@ -43,6 +43,12 @@ bool SpanIsContext(const rules::Rule& rule) {
 // while "<YOUR_JWT_SECRET>" still reads as documentation.
 bool IsLiteralKeyArgument(std::string_view analyzer) { return analyzer == "signing-literal"; }
 
+// Binary content (Origin::binary) is scanned for secrets with a format of their own only
+// (provider tokens, keys, JWTs, connection strings...): the name-based guesses of the
+// generic and frontend rules, run on printable runs that sit next to each other by chance,
+// found machine code ("AuthentiH1 ... GenuineIH1") rather than secrets.
+bool RunsOnBinary(const rules::Rule& rule) { return rule.category != "generic" && rule.category != "frontend"; }
+
 // How specific a rule's category is: a generic guess yields to anything that knows the
 // format; a name-based frontend guess (public env var) yields to format-aware rules.
 int Specificity(const findings::Finding& f) {
@@ -129,6 +135,9 @@ struct Level {
 
   uint32_t allow_checked_line = 0;  // Place(): the last line judged for inline allows
   bool line_allowed = false;
+  // Decoded text of an encoded span outside the added lines of a renamed file: all its
+  // candidates are carried (Place).
+  bool carried = false;
 
   const LineIndex& Index() {
     if (!index) index.emplace(blob.bytes());
@@ -138,11 +147,15 @@ struct Level {
 
 // Fills the location, line and path fields of `f` for the span [begin, end) of the
 // level's data. False if the span is suppressed: outside the added lines of a staged or
-// diff scan, or allowed inline.
-bool Place(Level& lv, size_t begin, size_t end, findings::Finding& f, std::string_view* line_out) {
+// diff scan, or allowed inline. Outside the added lines of a renamed file the span is
+// "carried" (*carried): it was at the old path already, and only Suppressed can keep it.
+bool Place(Level& lv, size_t begin, size_t end, findings::Finding& f, std::string_view* line_out,
+           bool* carried) {
   Position start = lv.Index().At(begin);
   Position stop = lv.Index().At(end);
-  if (!lv.blob.TouchesAddedLines(start.line, stop.line)) return false;
+  const bool added = lv.blob.TouchesAddedLines(start.line, stop.line);
+  if (!added && lv.blob.origin().moved_from.empty()) return false;
+  *carried = lv.carried || !added;
   std::string_view line = lv.Index().Line(start.line);
   // Judged once per line: a line with 40,000 matches was searched for the markers 40,000
   // times.
@@ -171,9 +184,36 @@ bool Place(Level& lv, size_t begin, size_t end, findings::Finding& f, std::strin
   return true;
 }
 
+// True if a config allowlist suppresses `f` (its rule fields set; `match` is the whole
+// match, `line` its line). A blob at several paths (Origin::other_paths) is suppressed only
+// if it is at every one of them; otherwise f.path becomes the first path where it is not,
+// and it is reported there. A carried finding (Place) was on the old path of a renamed
+// file already: it is reported only if an allowlist suppressed it there and none does here.
+bool Suppressed(const Level& lv, findings::Finding& f, std::string_view match, std::string_view line, bool carried) {
+  const findings::AllowlistFilter* allow = lv.options.allowlist;
+  const Origin& origin = lv.blob.origin();
+  if (carried) {
+    if (allow == nullptr) return true;
+    f.path = origin.moved_from;
+    const bool allowed_before = allow->Allowed(f, match, line);
+    f.path = origin.path;
+    if (!allowed_before) return true;  // reported (or baselined) at the old path: not new
+  }
+  if (allow == nullptr || !allow->Allowed(f, match, line)) return false;
+  for (const std::string& other : origin.other_paths) {
+    f.path = other;
+    if (!allow->Allowed(f, match, line)) return false;
+  }
+  f.path = origin.path;
+  return true;
+}
+
 void Finish(Level& lv, std::string_view line, findings::Finding& f) {
   if (!lv.context) lv.context = ClassifyFile(lv.blob.origin().path, lv.blob.bytes());
   ApplyFileContext(*lv.context, line, f);
+  if (lv.blob.origin().binary && std::find(f.tags.begin(), f.tags.end(), "binary") == f.tags.end()) {
+    f.tags.push_back("binary");  // found in the printable runs of binary content
+  }
   f.fingerprint = findings::Fingerprint(f.rule_id, f.path, f.secret);
 }
 
@@ -192,6 +232,7 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
       continue;
     }
     const rules::Rule& rule = lv.rules.rules[m.rule_index];
+    if (origin.binary && !RunsOnBinary(rule)) continue;
     if (rule.analyzer == "context") {
       lv.context_hits.push_back({lv.Index().At(m.match_begin).line, m.rule_index, m.match_begin});
       continue;
@@ -201,7 +242,8 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
 
     findings::Finding f;
     std::string_view line;
-    if (!Place(lv, m.secret_begin, m.secret_end, f, &line)) continue;
+    bool carried = false;
+    if (!Place(lv, m.secret_begin, m.secret_end, f, &line, &carried)) continue;
     if (rule.entropy > 0 && ShannonEntropy(secret) < rule.entropy) continue;
     bool validated = ValidatesStructure(rule.analyzer);
     if (!validated && IsPlaceholder(secret) &&
@@ -221,7 +263,7 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
     // A candidate an allowlist suppresses is still a secret to mask on its line; one the
     // rule's analyzer drops (an algorithm name, a token with a bad checksum) is not.
     const bool mask = !SpanIsContext(rule);
-    if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, match, line)) {
+    if (Suppressed(lv, f, match, line, carried)) {
       if (mask) lv.Mask(m.secret_begin, m.secret_end);
       continue;
     }
@@ -253,7 +295,8 @@ void FromReader(Level& lv, std::vector<Pending>* pending) {
     lv.Mask(hit.begin, hit.end);
     findings::Finding f;
     std::string_view line;
-    if (!Place(lv, hit.begin, hit.end, f, &line)) continue;
+    bool carried = false;
+    if (!Place(lv, hit.begin, hit.end, f, &line, &carried)) continue;
     f.rule_id = rule.id;
     f.category = rule.category;
     f.description = rule.description;
@@ -261,7 +304,7 @@ void FromReader(Level& lv, std::vector<Pending>* pending) {
     f.severity = rule.severity;
     f.secret = std::string(data.substr(hit.begin, hit.end - hit.begin));
     f.facts = std::move(hit.facts);
-    if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, f.secret, line)) continue;
+    if (Suppressed(lv, f, f.secret, line, carried)) continue;
     Finish(lv, line, f);
     pending->push_back(Pending{std::move(f), hit.begin, hit.end, hit.end - hit.begin,
                                lv.next_order++, Source::kReader});
@@ -293,6 +336,9 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
     size_t line_begin = lv.Index().LineStart(at.line);
     size_t line_end = line_begin + lv.Index().Line(at.line).size();
     if (span.end > line_end) continue;  // spans never cross lines; be safe
+    // Outside the added lines the outer Place drops what the span holds (masks still come
+    // from it), unless the file was renamed: then the inner level judges it as carried.
+    const bool added = lv.blob.TouchesAddedLines(at.line, at.line);
     std::string text;
     text.reserve(line_end - line_begin + span.decoded.size());
     text.append(data.substr(line_begin, span.begin - line_begin));
@@ -302,10 +348,11 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
     text.append(data.substr(span.end, line_end - span.end));
 
     const Origin& origin = lv.blob.origin();
-    Blob decoded(Origin{origin.path, origin.blob_id, origin.git}, std::move(text));
+    Blob decoded(origin, std::move(text));
     matches.clear();
     if (!lv.options.scanner->Scan(decoded.bytes(), origin.path, &matches).ok()) continue;
     Level inner{decoded, lv.rules, lv.options, lv.depth + 1, std::nullopt, std::nullopt, 0, {}, {}};
+    inner.carried = lv.carried || !added;
     std::vector<Pending> found;
     AnalyzeLevel(inner, matches, inner_begin, inner_end, &found);
     if (std::any_of(found.begin(), found.end(), [&](const Pending& p) {
@@ -318,7 +365,10 @@ void FromDecoded(Level& lv, size_t region_begin, size_t region_end, std::vector<
       if (p.end <= inner_begin || p.begin >= inner_end) continue;  // outside the decoded text
       findings::Finding& f = p.finding;
       std::string_view line;
-      if (!Place(lv, span.begin, span.end, f, &line)) continue;
+      bool carried = false;  // already judged by the inner level (Level::carried)
+      std::string judged_at = f.path;  // the path Suppressed chose inside
+      if (!Place(lv, span.begin, span.end, f, &line, &carried)) continue;
+      f.path = std::move(judged_at);
       if (std::find(f.tags.begin(), f.tags.end(), "decoded") == f.tags.end()) f.tags.push_back("decoded");
       if (f.facts.contains("encoding")) {
         f.facts["encoding"] = std::string(EncodingName(span.encoding)) + "+" + f.facts["encoding"].get<std::string>();
@@ -501,7 +551,8 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
         const rules::Rule& rule = lv.rules.rules[OwningRule(lv, rules_hit, b.name, cls)];
         findings::Finding f;
         std::string_view placed_line;
-        if (!Place(lv, begin, end, f, &placed_line)) continue;
+        bool carried = false;
+        if (!Place(lv, begin, end, f, &placed_line, &carried)) continue;
         f.rule_id = rule.id;
         f.category = rule.category;
         f.description = rule.description;
@@ -515,9 +566,7 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
         f.facts["binding"] = std::string(b.name.substr(0, 64));
         f.facts["context_score"] = std::round(score * 1000) / 1000;
         std::string_view secret = f.secret;
-        if (lv.options.allowlist != nullptr && lv.options.allowlist->Allowed(f, secret, placed_line)) {
-          continue;
-        }
+        if (Suppressed(lv, f, secret, placed_line, carried)) continue;
         Finish(lv, placed_line, f);
         pending->push_back(Pending{std::move(f), begin, end, len, lv.next_order++});
       }
@@ -567,16 +616,23 @@ void AttachLineMasks(std::vector<std::pair<size_t, size_t>>& masks, std::vector<
 
 size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
                    const std::vector<scan::Match>& matches, const AnalyzeOptions& options,
-                   std::vector<findings::Finding>* out) {
+                   std::vector<findings::Finding>* out, std::optional<Severity>* max_dropped) {
   Level lv{blob, rules, options, 0, std::nullopt, std::nullopt, 0, {}, {}};
   std::vector<Pending> pending;
   AnalyzeLevel(lv, matches, 0, blob.bytes().size(), &pending);
   // Before the cap: a finding the cap drops still gets masked in its neighbours' snippets.
   AttachLineMasks(lv.masks, pending);
   size_t dropped = 0;
-  if (pending.size() > options.max_findings_per_blob) {
-    dropped = pending.size() - options.max_findings_per_blob;
-    pending.resize(options.max_findings_per_blob);
+  const size_t cap = std::max<size_t>(options.max_findings_per_blob, 1);
+  if (pending.size() > cap) {
+    // The most severe first: 1,000 informational hits ahead of an AWS key must not push
+    // the key out of the report. Stable, so equal severities keep their input order.
+    std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+      return a.finding.severity > b.finding.severity;
+    });
+    dropped = pending.size() - cap;
+    if (max_dropped != nullptr) *max_dropped = pending[cap].finding.severity;  // the worst dropped
+    pending.resize(cap);
   }
   for (Pending& p : pending) out->push_back(std::move(p.finding));
   return dropped;

@@ -4,6 +4,7 @@
 // the added-lines filter of staged/diff scans. Stateless and thread-safe.
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -16,7 +17,9 @@
 namespace keyhole::analyze {
 
 struct AnalyzeOptions {
-  size_t max_findings_per_blob = 1000;  // bounds output on hostile input; excess is noted
+  // Bounds output on hostile input; the excess (the least severe) is noted and still
+  // counts toward the exit code. At least 1.
+  size_t max_findings_per_blob = 1000;
   // Config allowlists, applied per candidate (they may look at the whole match and line).
   const findings::AllowlistFilter* allowlist = nullptr;
   // Decoders (decode.h): when set, base64/base64url/percent-encoded spans are decoded and
@@ -31,10 +34,13 @@ struct AnalyzeOptions {
 // Appends the findings of `matches` (from scanning `blob.bytes()`), of the credential-file
 // reader for the blob's path (credential_files.h) and of its decoded spans (when
 // options.scanner is set) to *out. Call it even when `matches` is empty.
-// Returns the number of candidates dropped because of the per-blob cap.
+// Over the per-blob cap (options.max_findings_per_blob), the most severe findings are
+// kept (ties in input order) and the rest dropped: returns how many were dropped and, when
+// `max_dropped` is given and any were, stores the most severe of them there (a capped
+// file must not hide its worst finding from the exit code).
 size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
                    const std::vector<scan::Match>& matches, const AnalyzeOptions& options,
-                   std::vector<findings::Finding>* out);
+                   std::vector<findings::Finding>* out, std::optional<Severity>* max_dropped = nullptr);
 
 // After every blob is analyzed: checks across findings, e.g. an HS256 JWT whose signature
 // verifies with an HMAC secret found elsewhere in the scan (forgeable: critical, both

@@ -4,6 +4,7 @@
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -92,8 +93,18 @@ void AddScanOptions(CLI::App* cmd, ScanArgs& a) {
                   "not over the whole line (default: 16 KiB)")
       ->type_name("BYTES")
       ->check(CLI::Range(size_t{1} << 10, size_t{1} << 30));
-  cmd->add_option("--max-findings-per-file", a.max_findings_per_file, "Cap per file; the excess is noted (default: 1000)")
-      ->type_name("N");
+  // 0 would report nothing while the exit code still fails: a mistake, not a setting.
+  cmd->add_option("--max-findings-per-file", a.max_findings_per_file,
+                  "Cap per file, keeping the most severe; the excess is noted and still counts toward --fail-on "
+                  "(default: 1000)")
+      ->type_name("N")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            return v.find_first_not_of("0123456789") == std::string::npos && v.find_first_not_of('0') != std::string::npos
+                       ? std::string()
+                       : "must be a whole number of at least 1 (0 would hide every finding), not " + v;
+          },
+          "N>=1"));
   cmd->add_flag("--no-prefilter", a.no_prefilter, "Run every rule's regex on every line (slow; for checking)");
   cmd->add_option("--color", a.color, "Colour the text report (default: auto, on a terminal)")
       ->type_name("WHEN")

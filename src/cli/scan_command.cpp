@@ -109,6 +109,8 @@ int RunScan(const ScanArgs& args) {
   for (const findings::Finding& f : run.findings) {
     if (f.severity >= fail_on) return 1;
   }
+  // Findings the per-file cap dropped are not reported but are still there.
+  if (std::optional<Severity> dropped = run.stats->max_dropped_severity(); dropped && *dropped >= fail_on) return 1;
   return 0;
 }
 

@@ -134,33 +134,15 @@ Result<ScanRun> ExecuteScan(const ScanArgs& args) {
   fs::path path = args.path.empty() ? fs::path(".") : fs::path(args.path);
   if (args.path != "-" && !fs::exists(path, ec)) return Status::NotFound("no such file or directory: " + args.path);
 
-  source::SourceOptions source_options;
-  source_options.max_file_size = args.max_file_size;
-  std::unique_ptr<source::Source> src;
   if (args.path == "-") {
     run.mode = "stdin";
     run.root = fs::current_path(ec);
-    src = source::MakeStdinSource(source_options);
   } else if (modes == 0) {
     run.mode = "directory";
     run.root = fs::absolute(fs::is_directory(path, ec) ? path : path.parent_path(), ec).lexically_normal();
-    src = source::MakeDirSource(path, source_options);
   } else {
     run.root = fs::absolute(DiscoverRoot(path), ec).lexically_normal();
-    if (args.history) {
-      run.mode = "history";
-      source::HistoryOptions h;
-      h.refs = args.branches;
-      h.all = args.branches.empty() || args.all;
-      h.base = source_options;
-      src = source::MakeGitHistorySource(path, h);
-    } else if (args.staged) {
-      run.mode = "staged";
-      src = source::MakeStagedSource(path, source_options);
-    } else {
-      run.mode = "diff";
-      src = source::MakeDiffSource(path, args.diff, source_options);
-    }
+    run.mode = args.history ? "history" : args.staged ? "staged" : "diff";
   }
 
   Result<LoadedRules> rules = Status::Internal("rules not loaded");
@@ -199,6 +181,29 @@ Result<ScanRun> ExecuteScan(const ScanArgs& args) {
   if (!db.ok()) return db.status();
   Result<std::unique_ptr<findings::AllowlistFilter>> filter = findings::AllowlistFilter::Build(run.rules.set);
   if (!filter.ok()) return filter.status();
+
+  source::SourceOptions source_options;
+  source_options.max_file_size = args.max_file_size;
+  if (const findings::AllowlistFilter* f = filter->get(); f->HasPathAllowlists()) {
+    // A blob at several paths (history) or renamed (staged, diff) is judged at each.
+    source_options.path_signature = [f](std::string_view p) { return f->PathSignature(p); };
+  }
+  std::unique_ptr<source::Source> src;
+  if (run.mode == "stdin") {
+    src = source::MakeStdinSource(source_options);
+  } else if (run.mode == "directory") {
+    src = source::MakeDirSource(path, source_options);
+  } else if (run.mode == "history") {
+    source::HistoryOptions h;
+    h.refs = args.branches;
+    h.all = args.branches.empty() || args.all;
+    h.base = source_options;
+    src = source::MakeGitHistorySource(path, h);
+  } else if (run.mode == "staged") {
+    src = source::MakeStagedSource(path, source_options);
+  } else {
+    src = source::MakeDiffSource(path, args.diff, source_options);
+  }
 
   pipeline::PipelineOptions options;
   options.threads = args.threads;

@@ -25,6 +25,17 @@ struct Origin {
   std::string path;                 // relative to the scan root, '/' separators; "<stdin>" for stdin
   std::string blob_id;              // git blob id (40 hex) when the blob came from git, else ""
   std::optional<GitFacts> git;      // commit attribution, when known
+  // The bytes are the printable runs of binary content (TextRuns), not the raw file.
+  bool binary = false;
+  // History scans: other paths the same blob has in the history, where a path allowlist
+  // might judge it differently. A finding is suppressed by a config allowlist only if it
+  // is suppressed at `path` and at every one of these; else it is reported at the first
+  // path where it is not (a secret copied or moved out of testdata/ is reported).
+  std::vector<std::string> other_paths = {};
+  // Staged and diff scans of a renamed file: its path before the rename. A line the
+  // change did not add (outside added_lines) is still reported when an allowlist
+  // suppressed it at `moved_from` but does not at `path`.
+  std::string moved_from = {};
 };
 
 // An inclusive range of 1-based line numbers.

@@ -4,6 +4,19 @@
 
 namespace keyhole {
 
+void ScanStats::AddDroppedFinding(Severity s) {
+  int v = static_cast<int>(s);
+  int cur = max_dropped_.load(std::memory_order_relaxed);
+  while (cur < v && !max_dropped_.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
+  }
+}
+
+std::optional<Severity> ScanStats::max_dropped_severity() const {
+  int v = max_dropped_.load(std::memory_order_relaxed);
+  if (v < 0) return std::nullopt;
+  return static_cast<Severity>(v);
+}
+
 void ScanStats::AddError(std::string path, std::string message) {
   std::lock_guard<std::mutex> lock(mu_);
   errors_.push_back({std::move(path), std::move(message)});

@@ -5,8 +5,11 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "core/severity.h"
 
 namespace keyhole {
 
@@ -19,7 +22,8 @@ class ScanStats {
  public:
   std::atomic<uint64_t> files_scanned{0};       // files or blobs whose bytes were matched
   std::atomic<uint64_t> bytes_scanned{0};
-  std::atomic<uint64_t> skipped_binary{0};
+  std::atomic<uint64_t> skipped_binary{0};      // binary content without one printable run
+  std::atomic<uint64_t> binary_scanned{0};      // binary content: its printable runs were scanned
   std::atomic<uint64_t> skipped_too_large{0};
   std::atomic<uint64_t> skipped_ignored{0};     // .gitignore'd, LFS pointers, submodules...
   std::atomic<uint64_t> skipped_symlinks{0};    // symlinks leaving the root, loops
@@ -31,6 +35,12 @@ class ScanStats {
   std::atomic<uint64_t> commits_walked{0};
   std::atomic<uint64_t> commits_planned{0};
 
+  // A finding the per-file cap (--max-findings-per-file) dropped: not reported, but the
+  // exit code must still reflect it. Keeps the most severe one seen.
+  void AddDroppedFinding(Severity s);
+  // The most severe dropped finding, nullopt when none was dropped.
+  std::optional<Severity> max_dropped_severity() const;
+
   void AddError(std::string path, std::string message);
   void AddNote(std::string note);               // e.g. "shallow clone: history is incomplete"
   std::vector<ScanError> errors() const;        // sorted by path
@@ -38,6 +48,7 @@ class ScanStats {
   size_t error_count() const;
 
  private:
+  std::atomic<int> max_dropped_{-1};  // a Severity, -1 for none
   mutable std::mutex mu_;
   std::vector<ScanError> errors_;
   std::vector<std::string> notes_;

@@ -169,9 +169,80 @@ bool DecodeUtf16(std::string_view data, std::string* utf8) {
 
 bool LooksBinary(std::string_view data) {
   std::string_view head = data.substr(0, 8192);
-  if (head.find('\0') == std::string_view::npos) return false;
+  if (head.empty()) return false;
+  // Fast path: printable ASCII, tab, LF and CR only (most source files) is text.
+  auto plain = [](unsigned char c) { return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r'; };
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f), tab = _mm_set1_epi8('\t'),
+                lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+  for (; i + 16 <= head.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(head.data() + i));
+    // Signed: bytes from 0x80 are negative, so "< 0x20" also catches them.
+    __m128i odd = _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del));
+    odd = _mm_andnot_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)), _mm_cmpeq_epi8(v, cr)),
+                           odd);
+    if (_mm_movemask_epi8(odd) != 0) break;
+  }
+#endif
+  while (i < head.size() && plain(static_cast<unsigned char>(head[i]))) ++i;
+  if (i == head.size()) return false;
   size_t skip = 0;
-  return DetectUtf16(data, &skip) == 0;
+  if (DetectUtf16(data, &skip) != 0) return false;
+  size_t control = 0, invalid = 0;
+  for (size_t i = 0; i < head.size();) {
+    const unsigned char c = static_cast<unsigned char>(head[i]);
+    if (c < 0x80) {
+      // NUL and the C0 controls no text format uses; 0x7f (DEL) too.
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != '\b' && c != 0x1b) ||
+          c == 0x7f) {
+        ++control;
+      }
+      ++i;
+      continue;
+    }
+    // A multi-byte UTF-8 sequence (lead byte and continuation bytes), else one invalid byte.
+    // A sequence cut by the end of the head counts as valid.
+    const size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool valid = len > 0;
+    for (size_t k = 1; valid && k < len && i + k < head.size(); ++k) {
+      valid = (static_cast<unsigned char>(head[i + k]) & 0xC0) == 0x80;
+    }
+    if (valid) {
+      i += len;
+    } else {
+      ++invalid;
+      ++i;
+    }
+  }
+  return control * 10 > head.size() || (control + invalid) * 10 > head.size() * 3;
+}
+
+std::string TextRuns(std::string_view data, bool* any_run, size_t min_run) {
+  std::string out(data.size(), ' ');
+  *any_run = false;
+  auto printable = [](unsigned char c) { return (c >= 0x20 && c < 0x7f) || c == '\t'; };
+  size_t i = 0;
+  while (i < data.size()) {
+    const unsigned char c = static_cast<unsigned char>(data[i]);
+    if (c == '\n') {
+      out[i++] = '\n';
+      continue;
+    }
+    if (!printable(c)) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < data.size() && printable(static_cast<unsigned char>(data[end]))) ++end;
+    if (end - i >= min_run) {
+      std::copy(data.begin() + static_cast<std::ptrdiff_t>(i), data.begin() + static_cast<std::ptrdiff_t>(end),
+                out.begin() + static_cast<std::ptrdiff_t>(i));
+      *any_run = true;
+    }
+    i = end;
+  }
+  return out;
 }
 
 std::string AsciiLower(std::string_view s) {

@@ -43,9 +43,22 @@ class LineIndex {
 // Shannon entropy in bits per byte of `s` (0 for empty input).
 double ShannonEntropy(std::string_view s);
 
-// True if the data looks binary: a NUL byte in the first 8 KiB that is not explained
-// by UTF-16 text.
+// True if the data looks binary, judged on the first 8 KiB: not UTF-16 (DecodeUtf16), and
+// more than 10% of the bytes are NULs or control characters that text does not use (not
+// tab, line feed, carriage return, form feed, vertical tab, backspace or escape), or more
+// than 30% are those or bytes outside valid UTF-8. A stray NUL does not make text binary.
 bool LooksBinary(std::string_view data);
+
+// The shortest printable run TextRuns keeps (strings(1) keeps 4 by default; 8 leaves far less
+// noise from machine code, and every secret format is longer).
+inline constexpr size_t kMinTextRun = 8;
+
+// The printable text of binary data, like strings(1) but in place: returns `data` with every
+// byte that is not in a run of at least `min_run` printable ASCII bytes (0x20-0x7e and tab)
+// replaced by a space, and line feeds kept where they are, so offsets and line numbers are
+// those of the raw bytes (git's lines, for staged and diff scans). Sets *any_run to whether
+// at least one run was kept.
+std::string TextRuns(std::string_view data, bool* any_run, size_t min_run = kMinTextRun);
 
 // If `data` is UTF-16 (BOM, or NULs in every other byte of the first KiB), returns true and
 // writes its UTF-8 transcoding (line structure preserved) to *utf8.

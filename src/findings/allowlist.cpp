@@ -1,6 +1,7 @@
 // AllowlistFilter: config allowlists with gitleaks' semantics, compiled once.
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -115,6 +116,7 @@ bool Matches(const CompiledAllowlist& a, const Finding& f, std::string_view matc
 struct AllowlistFilter::Impl {
   std::vector<CompiledAllowlist> global;
   std::unordered_map<std::string, std::vector<CompiledAllowlist>> per_rule;
+  std::vector<const CompiledAllowlist*> with_paths;  // into the above, filled once built
 };
 
 AllowlistFilter::~AllowlistFilter() = default;
@@ -136,6 +138,18 @@ Result<std::unique_ptr<AllowlistFilter>> AllowlistFilter::Build(const rules::Rul
       list.push_back(std::move(*c));
     }
   }
+  for (const CompiledAllowlist& a : impl->global) {
+    if (!a.paths.empty()) impl->with_paths.push_back(&a);
+  }
+  for (const rules::Rule& r : rules.rules) {  // rule order: a stable signature
+    auto it = impl->per_rule.find(r.id);
+    if (it == impl->per_rule.end()) continue;
+    for (const CompiledAllowlist& a : it->second) {
+      if (!a.paths.empty() && std::find(impl->with_paths.begin(), impl->with_paths.end(), &a) == impl->with_paths.end()) {
+        impl->with_paths.push_back(&a);
+      }
+    }
+  }
   std::unique_ptr<AllowlistFilter> filter(new AllowlistFilter());
   filter->impl_ = std::move(impl);
   return filter;
@@ -152,6 +166,15 @@ bool AllowlistFilter::Allowed(const Finding& f, std::string_view match,
     if (Matches(a, f, match, line)) return true;
   }
   return false;
+}
+
+bool AllowlistFilter::HasPathAllowlists() const { return !impl_->with_paths.empty(); }
+
+std::string AllowlistFilter::PathSignature(std::string_view path) const {
+  std::string sig;
+  sig.reserve(impl_->with_paths.size());
+  for (const CompiledAllowlist* a : impl_->with_paths) sig += AnyRegex(a->paths, path) ? '1' : '0';
+  return sig;
 }
 
 }  // namespace keyhole::findings

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/status.h"
@@ -23,6 +24,14 @@ class AllowlistFilter {
   // True if a global allowlist or the finding's rule's allowlist suppresses it.
   // `match` is the whole regex match; `line` the source line.
   bool Allowed(const Finding& f, std::string_view match, std::string_view line) const;
+
+  // Whether any allowlist (global or a rule's) has `paths`.
+  bool HasPathAllowlists() const;
+  // Which of the allowlists with `paths` name `path`: one '0' or '1' per such allowlist.
+  // Allowed() depends on a finding's path only through this, so two paths with the same
+  // signature are judged alike; a signature without '1' means no allowlist names the path
+  // (a finding allowed there is allowed at every path).
+  std::string PathSignature(std::string_view path) const;
 
   struct Impl;
  private:

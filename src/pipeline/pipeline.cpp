@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <exception>
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
 
+#include "core/text.h"
 #include "scan/scanner.h"
 
 namespace keyhole::pipeline {
@@ -50,11 +53,18 @@ Status Run(source::Source& src, const scan::RuleDatabase& db,
       // still find something. The worker's own Scanner scans the decoded text.
       analyze::AnalyzeOptions worker_options = analyze_options;
       worker_options.scanner = w.scanner.get();
-      size_t dropped = analyze::AnalyzeBlob(blob, db.rules(), w.matches, worker_options, &w.findings);
+      std::optional<Severity> worst_dropped;
+      size_t dropped =
+          analyze::AnalyzeBlob(blob, db.rules(), w.matches, worker_options, &w.findings, &worst_dropped);
       if (dropped > 0) {
+        // The cap keeps the most severe findings; the dropped ones still decide the exit
+        // code (ScanStats::max_dropped_severity, read by `keyhole scan` with --fail-on).
+        if (worst_dropped) stats.AddDroppedFinding(*worst_dropped);
         stats.AddNote(path + ": " + std::to_string(dropped) +
                       " more findings not reported (per-file cap " +
-                      std::to_string(analyze_options.max_findings_per_blob) + ")");
+                      std::to_string(analyze_options.max_findings_per_blob) + "), the most severe of them " +
+                      std::string(SeverityName(worst_dropped.value_or(Severity::kInfo))) +
+                      "; they count toward --fail-on");
       }
     } catch (const std::exception& e) {
       // A bug or resource exhaustion on one blob must not end the scan or go unnoticed.
@@ -63,6 +73,10 @@ Status Run(source::Source& src, const scan::RuleDatabase& db,
   };
 
   Status status = src.Run(threads, sink, stats);
+  if (uint64_t n = stats.binary_scanned.load(); n > 0) {
+    stats.AddNote(std::to_string(n) + " binary file(s): only their printable runs of " + std::to_string(kMinTextRun) +
+                  " or more characters were scanned");
+  }
 
   size_t total = 0;
   for (const Worker& w : workers) total += w.findings.size();

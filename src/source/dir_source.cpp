@@ -104,27 +104,63 @@ class GitIgnore {
   }
 
   ~GitIgnore() {
+    if (index_ != nullptr) git_index_free(index_);
     if (repo_ != nullptr) git_repository_free(repo_);
     git_libgit2_shutdown();
   }
   GitIgnore(const GitIgnore&) = delete;
   GitIgnore& operator=(const GitIgnore&) = delete;
 
-  // `rel` is relative to the scan root. An error from libgit2 counts as "not ignored":
-  // scanning one file too many beats silently dropping one.
-  bool IsIgnored(const std::string& rel) {
+  // Whether the file (or, with `is_dir`, the directory) `rel`, relative to the scan root,
+  // is left out as git leaves it out: matched by an ignore rule and not tracked. As in git,
+  // ignore rules apply only to untracked files: a file in the index (`git add -f`) is
+  // scanned whatever .gitignore says, and an ignored directory is entered when the index
+  // holds a file below it — so a change to .gitignore cannot hide committed files. An
+  // error from libgit2 counts as "not ignored": scanning one file too many beats silently
+  // dropping one; an index that cannot be read turns ignore rules off (index_error()).
+  bool IsIgnored(const std::string& rel, bool is_dir = false) {
     int ignored = 0;
     std::string path = prefix_ + rel;
-    if (git_ignore_path_is_ignored(&ignored, repo_, path.c_str()) != 0) return false;
-    return ignored != 0;
+    if (git_ignore_path_is_ignored(&ignored, repo_, path.c_str()) != 0) {
+      git_error_clear();
+      return false;
+    }
+    if (ignored == 0) return false;
+    if (!LoadIndex()) return false;
+    size_t pos = 0;
+    int rc = is_dir ? git_index_find_prefix(&pos, index_, (path + "/").c_str())
+                    : git_index_find(&pos, index_, path.c_str());
+    git_error_clear();
+    return rc != 0;  // 0: tracked (a file of that path, or one below the directory)
   }
+
+  // Why the index could not be read ("" if it could, or was not needed).
+  const std::string& index_error() const { return index_error_; }
 
   // The root's own path in the work tree ("" at the top).
   const std::string& prefix() const { return prefix_; }
 
  private:
   GitIgnore() { git_libgit2_init(); }  // refcounted; balanced in the destructor
+
+  // Read on first need: most trees have few ignored paths, and a scan without any does
+  // not pay for reading a large index.
+  bool LoadIndex() {
+    if (index_ != nullptr) return true;
+    if (!index_error_.empty()) return false;
+    if (git_repository_index(&index_, repo_) != 0) {
+      const git_error* e = git_error_last();
+      index_error_ = e != nullptr && e->message != nullptr ? e->message : "unknown error";
+      git_error_clear();
+      index_ = nullptr;
+      return false;
+    }
+    return true;
+  }
+
   git_repository* repo_ = nullptr;
+  git_index* index_ = nullptr;
+  std::string index_error_;
   std::string prefix_;
 };
 
@@ -225,17 +261,17 @@ class Walker {
           stats_.skipped_symlinks.fetch_add(1, std::memory_order_relaxed);
           break;
         case DT_DIR:
-          if (ignore_ != nullptr && ignore_->IsIgnored(rel)) {
+          if (ignore_ != nullptr && ignore_->IsIgnored(rel, /*is_dir=*/true)) {
             stats_.skipped_ignored.fetch_add(1, std::memory_order_relaxed);  // not descended
           } else {
             stack->push_back(std::move(rel));
           }
           break;
         case DT_REG:
+          // No file is judged by its name: a text file called .lib, .pdf or .tar is read
+          // like any other, and binary content is told from its bytes (MakeTextBlob).
           if (ignore_ != nullptr && ignore_->IsIgnored(rel)) {
             stats_.skipped_ignored.fetch_add(1, std::memory_order_relaxed);
-          } else if (HasBinaryExtension(e.name)) {
-            stats_.skipped_binary.fetch_add(1, std::memory_order_relaxed);
           } else if (!queue_.Push(std::move(rel))) {
             return false;
           }
@@ -342,10 +378,6 @@ class DirSource : public Source {
     std::error_code ec;
     fs::path target = fs::is_symlink(root_, ec) ? fs::canonical(root_, ec) : root_;
     if (ec) return Status::IOError("cannot resolve " + root_.string() + ": " + ec.message());
-    if (HasBinaryExtension(name)) {
-      stats.skipped_binary.fetch_add(1, std::memory_order_relaxed);
-      return Status::OK();
-    }
     std::optional<Blob> blob = LoadFileBlob(target.string(), name, options_.max_file_size, stats);
     if (!blob) return Status::OK();
     stats.files_scanned.fetch_add(1, std::memory_order_relaxed);
@@ -385,6 +417,10 @@ class DirSource : public Source {
     std::string error;
     bool ok = walker.Walk(&error);
     pool.Join();
+    if (ignore != nullptr && !ignore->index_error().empty()) {
+      stats.AddNote("cannot read the git index (" + ignore->index_error() +
+                    "): tracked and untracked files cannot be told apart, .gitignore rules not applied");
+    }
     if (!ok) return Status::IOError("cannot read directory " + root_str + ": " + error);
     return Status::OK();
   }

@@ -4,8 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <array>
 #include <cerrno>
 #include <system_error>
 
@@ -20,36 +18,23 @@ std::string ErrnoMessage(int err) {
   return msg;
 }
 
-bool HasBinaryExtension(std::string_view path) {
-  // Sorted, lower case; looked up with binary search.
-  static constexpr std::array<std::string_view, 72> kExts = {
-      "7z",    "a",     "aar",   "apk",  "avi",  "avif", "bmp",  "bz2",   "class", "cur",
-      "deb",   "dll",   "dmg",   "doc",  "docx", "dylib", "ear",  "eot",  "exe",   "flac",
-      "gif",   "gz",    "heic",  "icns", "ico",  "ipa",  "iso",  "jar",  "jpeg",  "jpg",
-      "lib",   "lz4",   "m4a",   "mkv",  "mov",  "mp3",  "mp4",  "msi",  "o",     "obj",
-      "odt",   "ogg",   "otf",   "pdb",  "pdf",  "png",  "ppt",  "pptx", "psd",   "pyc",
-      "pyo",   "rar",   "rpm",   "so",   "tar",  "tgz",  "tif",  "tiff", "ttf",   "war",
-      "wasm",  "wav",   "webm",  "webp", "whl",  "woff", "woff2", "xls", "xlsx",  "xz",
-      "zip",   "zst"};
-  size_t slash = path.rfind('/');
-  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  size_t dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
-  std::string_view ext = name.substr(dot + 1);
-  if (ext.size() > 5) return false;
-  std::string lower = AsciiLower(ext);
-  return std::binary_search(kExts.begin(), kExts.end(), std::string_view(lower));
-}
-
 std::optional<Blob> MakeTextBlob(Origin origin, std::string_view bytes,
                                  std::shared_ptr<const void> keepalive, ScanStats& stats) {
-  if (LooksBinary(bytes)) {
+  std::string utf8;
+  if (DecodeUtf16(bytes, &utf8)) return Blob(std::move(origin), std::move(utf8));
+  if (!LooksBinary(bytes)) return Blob(std::move(origin), bytes, std::move(keepalive));
+  // Binary content may still hold a secret next to its NULs (a config blob, a compiled-in
+  // key): its printable runs are scanned, in place so that lines and offsets stay the raw
+  // file's. Content without a single run has nothing to scan.
+  bool any_run = false;
+  std::string text = TextRuns(bytes, &any_run);
+  if (!any_run) {
     stats.skipped_binary.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
   }
-  std::string utf8;
-  if (DecodeUtf16(bytes, &utf8)) return Blob(std::move(origin), std::move(utf8));
-  return Blob(std::move(origin), bytes, std::move(keepalive));
+  stats.binary_scanned.fetch_add(1, std::memory_order_relaxed);
+  origin.binary = true;
+  return Blob(std::move(origin), std::move(text));
 }
 
 namespace {

@@ -16,14 +16,11 @@ namespace keyhole::source {
 // "permission denied" etc.: strerror text with a lower-case first letter, thread-safe.
 std::string ErrnoMessage(int err);
 
-// True for extensions of formats that are binary by construction (images, archives,
-// fonts, compiled code...). Text formats (.xml, .plist, .json, .svg) are not listed:
-// whether those are binary is decided from their bytes.
-bool HasBinaryExtension(std::string_view path);
-
-// Decides what to scan from raw file bytes: nullopt (and skipped_binary counted) for
-// binary data; UTF-16 text is transcoded to UTF-8; anything else is passed through with
-// `keepalive` holding the storage of `bytes`.
+// Decides what to scan from raw file or blob bytes, on their content (never their name):
+// UTF-16 text is transcoded to UTF-8; binary data (LooksBinary) yields its printable runs
+// (TextRuns, Origin::binary set, stats.binary_scanned counted), or nullopt and
+// skipped_binary counted when it has none; text is passed through with `keepalive` holding
+// the storage of `bytes`. Every source (directory, stdin, history, staged, diff) uses it.
 std::optional<Blob> MakeTextBlob(Origin origin, std::string_view bytes,
                                  std::shared_ptr<const void> keepalive, ScanStats& stats);
 

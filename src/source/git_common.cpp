@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/text.h"
+#include "source/fs_read.h"
 
 namespace keyhole::source::git {
 
@@ -148,12 +149,73 @@ Status CorruptRepositoryStatus(const CorruptObjects& corrupt) {
 
 namespace {
 
-// Git LFS stores large files outside the repository; the blob is a small pointer file
-// whose text is metadata, not content.
-bool IsLfsPointer(std::string_view data) {
-  static constexpr std::string_view kHeader = "version https://git-lfs.github.com/spec/v1";
-  return data.size() < 1024 && data.substr(0, kHeader.size()) == kHeader;
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
+
+// "sha256:" and 64 lower-case hex digits: an LFS object id.
+bool IsSha256Oid(std::string_view v) {
+  constexpr std::string_view kPrefix = "sha256:";
+  return v.size() == kPrefix.size() + 64 && v.starts_with(kPrefix) && IsLowerHex(v.substr(kPrefix.size()));
+}
+
+}  // namespace
+
+bool IsLfsPointer(std::string_view data) {
+  // The spec (git-lfs docs/spec.md, extensions.md): UTF-8 text under 1024 bytes, lines
+  // "{key} {value}\n", `version` first, then the keys in ascending order; `oid` and `size`
+  // are required. The only other keys the spec defines are extensions, "ext-{N}-{name}
+  // sha256:{hex}". A file with anything else — an unknown key, a second value, a trailing
+  // line, a missing newline — is not a pointer and is scanned: a value of a made-up key
+  // could hold a secret.
+  if (data.size() >= 1024 || data.empty() || data.back() != '\n') return false;
+  std::string_view rest = data;
+  std::string previous_key;
+  bool first = true, has_oid = false, has_size = false;
+  while (!rest.empty()) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl + 1);
+    size_t sp = line.find(' ');
+    if (sp == std::string_view::npos || sp == 0) return false;
+    std::string_view key = line.substr(0, sp), value = line.substr(sp + 1);
+    if (value.empty() || value.find_first_of(" \r\t") != std::string_view::npos) return false;
+    if (first) {
+      // Parsers "MUST use simple string comparison on the version"; the hawser URL is what
+      // git-lfs wrote before its rename, and git-lfs still reads it.
+      if (key != "version" || (value != "https://git-lfs.github.com/spec/v1" &&
+                               value != "https://hawser.github.com/spec/v1")) {
+        return false;
+      }
+      first = false;
+      continue;
+    }
+    if (!previous_key.empty() && key <= previous_key) return false;  // sorted, each key once
+    previous_key = std::string(key);
+    if (key == "oid") {
+      if (!IsSha256Oid(value)) return false;
+      has_oid = true;
+    } else if (key == "size") {
+      if (value.size() > 20 || value.find_first_not_of("0123456789") != std::string_view::npos) return false;
+      has_size = true;
+    } else if (key.starts_with("ext-")) {
+      // ext-{priority}-{name}: a decimal priority and a name of [a-z0-9.-].
+      std::string_view ext = key.substr(4);
+      size_t dash = ext.find('-');
+      if (dash == 0 || dash == std::string_view::npos || dash + 1 == ext.size()) return false;
+      if (ext.substr(0, dash).find_first_not_of("0123456789") != std::string_view::npos) return false;
+      if (ext.substr(dash + 1).find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string_view::npos) {
+        return false;
+      }
+      if (!IsSha256Oid(value)) return false;
+    } else {
+      return false;
+    }
+  }
+  return has_oid && has_size;
+}
+
+namespace {
 
 // Reads one task; returns true if the object was absent.
 bool ReadOne(git_odb* odb, const BlobTask& task, const std::vector<GitFacts>& facts,
@@ -202,17 +264,16 @@ bool ReadOne(git_odb* odb, const BlobTask& task, const std::vector<GitFacts>& fa
     stats.skipped_ignored++;
     return false;
   }
-  if (LooksBinary(data)) {
-    stats.skipped_binary++;
-    return false;
-  }
   Origin origin;
   origin.path = task.path;
   origin.blob_id = OidHex(task.oid);
   if (task.facts >= 0) origin.git = facts[static_cast<size_t>(task.facts)];
-  std::string utf8;
-  Blob blob = DecodeUtf16(data, &utf8) ? Blob(std::move(origin), std::move(utf8))
-                                       : Blob(std::move(origin), data, obj);
+  origin.other_paths = task.other_paths;
+  origin.moved_from = task.moved_from;
+  // The same decision as for files on disk (binary content yields its printable runs).
+  std::optional<Blob> made = MakeTextBlob(std::move(origin), data, obj, stats);
+  if (!made) return false;
+  Blob& blob = *made;
   if (task.added_lines) blob.set_added_lines(*task.added_lines);
   stats.files_scanned.fetch_add(1, std::memory_order_relaxed);
   stats.bytes_scanned.fetch_add(blob.bytes().size(), std::memory_order_relaxed);
@@ -220,9 +281,8 @@ bool ReadOne(git_odb* odb, const BlobTask& task, const std::vector<GitFacts>& fa
   return false;
 }
 
-}  // namespace
-
-Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
+// The body of ReadBlobs, on the tasks to read.
+Status ReadTasks(const std::string& gitdir, const std::vector<BlobTask>& tasks,
                  const std::vector<GitFacts>& facts, int threads, bool partial_clone,
                  const SourceOptions& opts, const BlobSink& sink, ScanStats& stats) {
   const size_t n = tasks.size();
@@ -285,6 +345,22 @@ Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
     if (s.ok()) return Status::OK();
   }
   return status.front();
+}
+
+}  // namespace
+
+Status ReadBlobs(const std::string& gitdir, const std::vector<BlobTask>& tasks,
+                 const std::vector<GitFacts>& facts, int threads, bool partial_clone,
+                 const SourceOptions& opts, const BlobSink& sink, ScanStats& stats) {
+  // A renamed file that adds no line can only report lines a path allowlist suppressed at
+  // its old path (BlobTask::moved_from); without path allowlists it is not read at all.
+  const auto carried_only = [](const BlobTask& t) { return t.added_lines && t.added_lines->empty(); };
+  if (!opts.path_signature && std::any_of(tasks.begin(), tasks.end(), carried_only)) {
+    std::vector<BlobTask> kept;
+    std::copy_if(tasks.begin(), tasks.end(), std::back_inserter(kept), [&](const BlobTask& t) { return !carried_only(t); });
+    return ReadTasks(gitdir, kept, facts, threads, partial_clone, opts, sink, stats);
+  }
+  return ReadTasks(gitdir, tasks, facts, threads, partial_clone, opts, sink, stats);
 }
 
 }  // namespace keyhole::source::git

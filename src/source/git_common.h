@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/blob.h"
@@ -85,6 +86,8 @@ struct BlobTask {
   std::string path;
   int32_t facts = -1;  // index into the facts table, -1 = none
   std::optional<std::vector<LineRange>> added_lines;
+  std::vector<std::string> other_paths = {};  // Origin::other_paths
+  std::string moved_from = {};                // Origin::moved_from
 };
 
 // Removes the tasks whose object is a corrupt loose object, each a stats error naming
@@ -94,6 +97,12 @@ void DropCorrupt(const CorruptObjects& corrupt, std::vector<BlobTask>* tasks, Sc
 // A Status naming the corrupt loose objects, for the diff-based sources: libgit2's diff
 // reads trees and blobs internally, where a corrupt loose object would hang it.
 Status CorruptRepositoryStatus(const CorruptObjects& corrupt);
+
+// True if `data` is a Git LFS pointer file, exactly as the LFS spec defines one (version
+// line, sorted `key value` lines of oid, size and optional extensions, under 1 KiB):
+// its text is metadata of a file stored elsewhere and is not scanned. Anything that merely
+// starts like one is scanned as content.
+bool IsLfsPointer(std::string_view data);
 
 // Reads `tasks` in their order, on `threads` workers, each opening its own repository
 // handle on `gitdir` and taking chunks of tasks on demand, and yields each readable text

@@ -93,9 +93,19 @@ Status CollectTasks(git_repository* repo, git_diff* diff, int32_t facts, bool pa
       }
     }
     git_error_clear();
-    // A file whose change adds no line (a pure deletion of lines, a mode change) has
-    // nothing to report.
-    if (!ranges.empty()) tasks->push_back(BlobTask{delta->new_file.id, path, facts, std::move(ranges)});
+    // A renamed file's old lines are not added, but they are new at this path: one an
+    // allowlist suppressed at the old path (testdata/) must be reported at the new one
+    // (Origin::moved_from), so a renamed file is read even when the rename adds no line.
+    std::string moved_from;
+    if ((delta->status == GIT_DELTA_RENAMED || delta->status == GIT_DELTA_COPIED) && delta->old_file.path != nullptr &&
+        path != delta->old_file.path) {
+      moved_from = delta->old_file.path;
+    }
+    // Any other file whose change adds no line (a pure deletion of lines, a mode change)
+    // has nothing to report.
+    if (!ranges.empty() || !moved_from.empty()) {
+      tasks->push_back(BlobTask{delta->new_file.id, path, facts, std::move(ranges), {}, std::move(moved_from)});
+    }
   }
   ReportMissing(missing, "blob", partial_clone, stats);
   if (!submodules.empty()) {

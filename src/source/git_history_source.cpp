@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <numeric>
 #include <set>
 #include <unordered_map>
@@ -37,38 +38,115 @@ std::string Join(const std::string& prefix, std::string_view name) {
   return path;
 }
 
+bool SamePath(const std::string& path, const std::string& prefix, std::string_view name) {
+  return path.size() == prefix.size() + name.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+         path.compare(prefix.size(), name.size(), name.data(), name.size()) == 0;
+}
+
+// A signature (AllowlistFilter::PathSignature) without '1': no allowlist names the path.
+bool Clear(const std::string& signature) { return signature.find('1') == std::string::npos; }
+
 // The attribution walk's state. Memory is one entry per unique tree and blob id plus one
 // path per blob; no contents are kept.
+//
+// With path allowlists (`signature` set), a blob first seen at a path an allowlist names
+// is "held": each later path it appears at is checked too, so that a copy or a move out of
+// testdata/ is not judged at testdata/ only. The first path no allowlist names becomes the
+// blob's path (with the commit that put it there), and the blob is released; until then
+// every path that an allowlist could judge differently is kept in other_paths. A tree
+// holding held blobs is walked again wherever it appears at a new place (a directory
+// moved as a whole keeps its tree id).
 class Walker {
  public:
-  Walker(git_odb* odb, const CorruptObjects& corrupt, ScanStats& stats)
-      : odb_(odb), corrupt_(corrupt), stats_(stats) {}
+  Walker(git_odb* odb, const CorruptObjects& corrupt, ScanStats& stats,
+         const std::function<std::string(std::string_view)>& signature)
+      : odb_(odb), corrupt_(corrupt), stats_(stats), signature_(signature ? &signature : nullptr) {}
 
   // Records the blobs of `tree` (and its subtrees) not seen before, attributing them to
   // facts entry `*facts` (filled lazily by `make_facts` when the first new blob appears).
+  // Returns whether the tree holds a held blob.
   template <typename MakeFacts>
-  void WalkTree(const git_oid& tree, const std::string& prefix, int32_t* facts, MakeFacts& make_facts) {
-    if (!seen_trees_.insert(tree).second) return;
+  bool WalkTree(const git_oid& tree, const std::string& prefix, int32_t* facts, MakeFacts& make_facts) {
+    if (!seen_trees_.insert(tree).second) {
+      if (signature_ == nullptr || held_trees_.count(tree) == 0) return false;
+      if (!walked_at_.insert(PlaceKey(tree, prefix)).second) return true;  // walked here already
+    }
+    bool held = WalkEntries(tree, prefix, facts, make_facts);
+    if (signature_ != nullptr) {
+      if (held) {
+        held_trees_.insert(tree);
+        walked_at_.insert(PlaceKey(tree, prefix));
+      } else {
+        held_trees_.erase(tree);
+      }
+    }
+    return held;
+  }
+
+  // A blob named directly by a ref (a tag of a blob).
+  void AddBlob(const git_oid& id, std::string path) {
+    if (blob_index_.try_emplace(id, tasks_.size()).second) tasks_.push_back(BlobTask{id, std::move(path), -1, std::nullopt});
+  }
+
+  std::vector<BlobTask>& tasks() { return tasks_; }
+  const std::set<std::string>& submodules() const { return submodules_; }
+  const std::vector<MissingObject>& missing() const { return missing_; }
+
+ private:
+  static std::string PlaceKey(const git_oid& tree, const std::string& prefix) {
+    std::string key(reinterpret_cast<const char*>(tree.id), GIT_OID_RAWSZ);
+    return key.append(prefix);
+  }
+
+  // The blob of task `index`, held, is in the tree at `prefix` + `name`. Returns whether it
+  // is still held.
+  template <typename MakeFacts>
+  bool SeenAgain(size_t index, const std::string& prefix, std::string_view name, int32_t* facts,
+                 MakeFacts& make_facts) {
+    if (SamePath(tasks_[index].path, prefix, name)) return true;
+    std::string path = Join(prefix, name);
+    std::string sig = (*signature_)(path);
+    std::vector<std::string>& sigs = held_[index];
+    if (Clear(sig)) {
+      // No allowlist names this path: the blob is judged here, where it cannot hide.
+      if (*facts == -2) *facts = make_facts();
+      BlobTask& t = tasks_[index];
+      t.path = std::move(path);
+      t.facts = *facts;
+      t.other_paths = {};
+      held_.erase(index);
+      return false;
+    }
+    if (std::find(sigs.begin(), sigs.end(), sig) == sigs.end()) {
+      sigs.push_back(std::move(sig));  // a path judged like none before it
+      tasks_[index].other_paths.push_back(std::move(path));
+    }
+    return true;
+  }
+
+  template <typename MakeFacts>
+  bool WalkEntries(const git_oid& tree, const std::string& prefix, int32_t* facts, MakeFacts& make_facts) {
+    bool held = false;
     const std::string where = prefix.empty() ? "<tree " + OidHex(tree) + ">" : prefix;
     if (const std::string* why = CorruptReason(corrupt_, tree)) {
       stats_.AddError(where, "cannot read tree " + OidHex(tree) + ": " + *why);
-      return;
+      return false;
     }
     git_odb_object* raw = nullptr;
     int rc = git_odb_read(&raw, odb_, &tree);
     if (rc == GIT_ENOTFOUND) {
       git_error_clear();
       missing_.push_back(MissingObject{prefix, tree});
-      return;
+      return false;
     }
     if (rc < 0) {
       stats_.AddError(where, ErrorStatus(rc, "cannot read tree " + OidHex(tree)).message());
-      return;
+      return false;
     }
     std::unique_ptr<git_odb_object, void (*)(git_odb_object*)> obj(raw, git_odb_object_free);
     if (git_odb_object_type(raw) != GIT_OBJECT_TREE) {
       stats_.AddError(where, "object " + OidHex(tree) + " is not a tree");
-      return;
+      return false;
     }
     // Raw tree format: "<octal mode> <name>\0<20-byte id>" repeated. Parsing it directly
     // is much faster than git_tree_lookup's allocation of every entry.
@@ -91,32 +169,39 @@ class Walker {
       // Most entries of a tree were seen in an earlier commit: look them up before building
       // their path, and with try_emplace (emplace allocates a node even for a known key).
       if (mode == 040000) {
-        if (seen_trees_.count(id) == 0) WalkTree(id, Join(prefix, entry) + "/", facts, make_facts);
+        if (seen_trees_.count(id) == 0 || (signature_ != nullptr && held_trees_.count(id) != 0)) {
+          held |= WalkTree(id, Join(prefix, entry) + "/", facts, make_facts);
+        }
       } else if (mode == 0160000) {
         submodules_.insert(Join(prefix, entry));  // a gitlink: the commit lives in another repo
-      } else if (blob_index_.try_emplace(id, tasks_.size()).second) {
+      } else if (auto [it, added] = blob_index_.try_emplace(id, tasks_.size()); added) {
         if (*facts == -2) *facts = make_facts();
         tasks_.push_back(BlobTask{id, Join(prefix, entry), *facts, std::nullopt});
+        if (signature_ != nullptr) {
+          std::string sig = (*signature_)(tasks_.back().path);
+          if (!Clear(sig)) {
+            held_[it->second].push_back(std::move(sig));
+            held = true;
+          }
+        }
+      } else if (signature_ != nullptr && held_.count(it->second) != 0) {
+        held |= SeenAgain(it->second, prefix, entry, facts, make_facts);
       }
     }
     if (p != end) stats_.AddError(where, "malformed tree object " + OidHex(tree));
+    return held;
   }
 
-  // A blob named directly by a ref (a tag of a blob).
-  void AddBlob(const git_oid& id, std::string path) {
-    if (blob_index_.try_emplace(id, tasks_.size()).second) tasks_.push_back(BlobTask{id, std::move(path), -1, std::nullopt});
-  }
-
-  std::vector<BlobTask>& tasks() { return tasks_; }
-  const std::set<std::string>& submodules() const { return submodules_; }
-  const std::vector<MissingObject>& missing() const { return missing_; }
-
- private:
   git_odb* odb_;
   const CorruptObjects& corrupt_;
   ScanStats& stats_;
+  const std::function<std::string(std::string_view)>* signature_;  // nullptr: no path allowlists
   std::unordered_set<git_oid, OidHash, OidEq> seen_trees_;
   std::unordered_map<git_oid, size_t, OidHash, OidEq> blob_index_;
+  // Held blobs (task index) and the signatures of the paths recorded for each.
+  std::unordered_map<size_t, std::vector<std::string>> held_;
+  std::unordered_set<git_oid, OidHash, OidEq> held_trees_;  // trees whose last walk found held blobs
+  std::unordered_set<std::string> walked_at_;                // (tree id, prefix) of walks of held trees
   std::vector<BlobTask> tasks_;
   std::set<std::string> submodules_;
   std::vector<MissingObject> missing_;
@@ -184,7 +269,7 @@ class GitHistorySource final : public Source {
 
     if (git_repository_is_shallow(repo) == 1) NoteShallow(repo, stats);
 
-    Walker walker(odb.get(), corrupt_, stats);
+    Walker walker(odb.get(), corrupt_, stats, opts_.base.path_signature);
     std::vector<GitFacts> facts;
     if (!commits.empty()) {
       if (Status s = WalkCommits(repo, commits, walker, facts, stats); !s.ok()) return s;

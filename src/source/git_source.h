@@ -4,12 +4,14 @@
 //
 // Every source opens the repository with discovery (a subdirectory of a work tree works;
 // bare repositories and linked worktrees work), never runs hooks or filters, and skips
-// and counts binary blobs, blobs over SourceOptions::max_file_size and Git LFS pointer
-// files (stats.skipped_binary / skipped_too_large / skipped_ignored). UTF-16 blobs are
-// decoded to UTF-8. Submodules are listed in a note, not entered. An object absent from
-// a partial clone (left on the promisor remote by design) is counted in
-// stats.missing_objects and noted; an object absent from any other repository, or one
-// that cannot be read (corrupt), is a stats error naming it; in every case the scan goes on.
+// and counts blobs over SourceOptions::max_file_size and Git LFS pointer files, strictly
+// as the LFS spec defines them (git::IsLfsPointer) (stats.skipped_too_large /
+// skipped_ignored). Blobs are judged on content exactly as files on disk are
+// (MakeTextBlob): UTF-16 is decoded to UTF-8, binary content yields its printable runs.
+// Submodules are listed in a note, not entered. An object absent from a partial clone
+// (left on the promisor remote by design) is counted in stats.missing_objects and noted;
+// an object absent from any other repository, or one that cannot be read (corrupt), is a
+// stats error naming it; in every case the scan goes on.
 #pragma once
 
 #include <filesystem>
@@ -37,14 +39,20 @@ struct HistoryOptions {
 
 // Every blob reachable from the selected refs, each unique blob exactly once, with
 // Origin{path, blob_id, GitFacts of the first commit (oldest-first topological walk)
-// whose tree holds it, and the path it had there}. Blobs are read on `threads` workers,
-// each with its own repository handle, in pack order. A shallow clone adds a note.
+// whose tree holds it, and the path it had there}. With path allowlists
+// (SourceOptions::path_signature), a blob first seen at a path an allowlist names takes
+// instead the first path no allowlist names, with that commit's facts, if it has one, and
+// otherwise lists its differently judged paths in Origin::other_paths. Blobs are read on
+// `threads` workers, each with its own repository handle, in pack order. A shallow clone
+// adds a note.
 std::unique_ptr<Source> MakeGitHistorySource(std::filesystem::path repo, HistoryOptions opts);
 
 // The index against HEAD (against the empty tree when HEAD is unborn): every added,
 // modified, renamed or copied file, read from the index (the staged content, not the
-// working copy), whole, with Blob::added_lines() = the lines the index adds. Deleted
-// files and files whose change adds no line are not yielded. Origin{path, blob_id}, no
+// working copy), whole, with Blob::added_lines() = the lines the index adds, and
+// Origin::moved_from = the old path of a renamed file. Deleted files and files whose
+// change adds no line are not yielded (a pure rename is, when there are path allowlists:
+// see Origin::moved_from). Origin{path, blob_id}, no
 // GitFacts. Fails with InvalidArgument in a bare repository.
 std::unique_ptr<Source> MakeStagedSource(std::filesystem::path repo, SourceOptions opts);
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "core/blob.h"
 #include "core/scan_stats.h"
@@ -21,6 +22,11 @@ using BlobSink = std::function<void(int worker, const Blob& blob)>;
 struct SourceOptions {
   // Files larger than this are skipped and counted (stats.skipped_too_large). 0 = no limit.
   uint64_t max_file_size = 50ull << 20;  // (50 MiB) larger than any source file; bounds memory
+  // Which config allowlists name a path (findings::AllowlistFilter::PathSignature); empty
+  // when no allowlist has `paths`. The history scan, which reads each blob once, uses it to
+  // judge a blob at a path no allowlist names when the blob has one, and to list the other
+  // paths that could be judged differently (Origin::other_paths).
+  std::function<std::string(std::string_view)> path_signature;
 };
 
 class Source {

@@ -136,6 +136,36 @@ TEST(AnalyzeBlob, CapsFindingsPerBlobAndReturnsTheNumberDropped) {
   EXPECT_EQ(dropped, 2u);
 }
 
+// The cap keeps the most severe findings, whatever their order in the file, and says how
+// severe the worst dropped one was.
+TEST(AnalyzeBlob, CapKeepsTheMostSevereFindingsAndReportsTheWorstDropped) {
+  rules::Rule info = MakeRule("info-rule"), low = MakeRule("low-rule"), critical = MakeRule("critical-rule");
+  info.severity = Severity::kInfo;
+  low.severity = Severity::kLow;
+  critical.severity = Severity::kCritical;
+  rules::RuleSet set{{info, low, critical}, {}};
+  std::string text;
+  std::vector<scan::Match> ms;
+  for (int i = 0; i < 6; ++i) text += "i" + std::to_string(i) + " = \"" + kSecret + "i" + std::to_string(i) + "\"\n";
+  text += "l = \"" + kSecret + "low\"\n";
+  text += "c = \"" + kSecret + "crit\"\n";
+  for (int i = 0; i < 6; ++i) ms.push_back(At(text, kSecret + "i" + std::to_string(i), 0));
+  ms.push_back(At(text, kSecret + "low", 1));
+  ms.push_back(At(text, kSecret + "crit", 2));
+  Blob blob(Origin{"src/app.py", "", std::nullopt}, text);
+  AnalyzeOptions opt;
+  opt.max_findings_per_blob = 3;
+  std::vector<findings::Finding> out;
+  std::optional<Severity> worst;
+  EXPECT_EQ(AnalyzeBlob(blob, set, ms, opt, &out, &worst), 5u);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].rule_id, "critical-rule");
+  EXPECT_EQ(out[1].rule_id, "low-rule");
+  EXPECT_EQ(out[2].rule_id, "info-rule");
+  EXPECT_EQ(out[2].secret, kSecret + "i0");  // equal severities keep their order
+  EXPECT_EQ(worst, Severity::kInfo);
+}
+
 TEST(AnalyzeBlob, HugeLineIsCutToAWindowThatStillHoldsTheSecret) {
   rules::RuleSet set{{MakeRule("test-rule")}, {}};
   std::string text = "var a=\"" + std::string(100000, 'x') + "\";var k=\"" + kSecret + "\";" +

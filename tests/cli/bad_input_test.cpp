@@ -149,15 +149,25 @@ uint32_t WriteBigTextFile(const fs::path& p, uint64_t size, const std::string& m
 // ---------------------------------------------------------------------------------------
 // Binary data
 
-TEST(BadInput, BinaryFileIsSkippedAndCounted) {
+// Binary content is not scanned as text, but its printable runs are: a token next to the
+// NULs of a binary header is found (tagged `binary`); content without any run is skipped.
+TEST(BadInput, BinaryFileIsScannedForItsPrintableRuns) {
   TempDir d;
   std::string witness = PlantWitness(d.path(), 101);
   std::string bin("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16);
   WriteFile(d.path() / "tool.dat", bin + "token=" + FakeGithubToken(102) + "\n");
+  WriteFile(d.path() / "noise.dat", bin + "\x01short\0\x02");
   JsonRun run = ScanJson(d.path());
   EXPECT_EQ(run.r.exit_code, 1) << run.r.err;
-  EXPECT_EQ(Summary(run.report)["skipped_binary"], 1);
-  EXPECT_TRUE(FindingsAt(run.report, "tool.dat").empty());
+  EXPECT_EQ(Summary(run.report)["skipped_binary"], 1);  // noise.dat: no run of 8
+  std::vector<json> found = FindingsAt(run.report, "tool.dat");
+  ASSERT_EQ(found.size(), 1u) << run.r.out;
+  EXPECT_EQ(found[0]["rule_id"], "github-pat");
+  EXPECT_EQ(found[0]["location"]["start_line"], 1);
+  EXPECT_EQ(found[0]["location"]["start_column"], 23);  // byte offsets are the file's
+  EXPECT_NE(found[0]["tags"].dump().find("binary"), std::string::npos) << found[0].dump();
+  EXPECT_NE(Summary(run.report)["notes"].dump().find("1 binary file(s): only their printable runs"), std::string::npos)
+      << Summary(run.report)["notes"].dump();
   EXPECT_TRUE(WitnessFound(run.report)) << run.r.out;
   EXPECT_TRUE(Summary(run.report)["errors"].empty());
 }
@@ -182,14 +192,21 @@ TEST(BadInput, NulBytesAfterTheFirst8KiBAreScanned) {
   EXPECT_TRUE(WitnessFound(run.report));
 }
 
-TEST(BadInput, NulByteInTheFirst8KiBMakesAFileBinary) {
+// One NUL does not make a file binary (a committer could add one to hide a file): the
+// share of NULs and control bytes decides, and this is text.
+TEST(BadInput, NulByteInTheFirst8KiBDoesNotMakeAFileBinary) {
   TempDir d;
   PlantWitness(d.path(), 105);
-  WriteFile(d.path() / "early.log", std::string("a\0b\n", 4) + "token = " + FakeGithubToken(106) + "\n");
+  WriteFile(d.path() / "early.log", std::string("a\0b\n", 4) + "DATABASE_PASSWORD = \"" + RandomAlnum(107, 12) + "-" +
+                                        RandomAlnum(108, 12) + "\"\ntoken = " + FakeGithubToken(106) + "\n");
   JsonRun run = ScanJson(d.path());
   EXPECT_EQ(run.r.exit_code, 1);
-  EXPECT_TRUE(FindingsAt(run.report, "early.log").empty());
-  EXPECT_EQ(Summary(run.report)["skipped_binary"], 1);
+  std::vector<json> found = FindingsAt(run.report, "early.log");
+  ASSERT_EQ(found.size(), 2u) << run.r.out;  // every rule ran: text, not binary
+  EXPECT_EQ(found[0]["location"]["start_line"], 2);
+  EXPECT_EQ(found[1]["location"]["start_line"], 3);
+  EXPECT_EQ(found[1]["tags"].dump().find("binary"), std::string::npos);
+  EXPECT_EQ(Summary(run.report)["skipped_binary"], 0);
   EXPECT_TRUE(WitnessFound(run.report));
 }
 

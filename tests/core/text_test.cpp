@@ -65,6 +65,40 @@ TEST(Binary, NulMeansBinaryButUtf16IsText) {
   EXPECT_EQ(out, "key\n");
 }
 
+// Binary is decided on the share of NULs, control bytes and invalid UTF-8, not on one NUL.
+TEST(Binary, DecidedOnTheShareOfControlBytes) {
+  std::string text(1000, 'a');
+  text[10] = '\0';
+  EXPECT_FALSE(LooksBinary(text));  // one NUL
+  for (size_t i = 0; i < 100; ++i) text[i * 10] = '\0';
+  EXPECT_FALSE(LooksBinary(text));  // 10%: still text
+  text[5] = '\x01';
+  EXPECT_TRUE(LooksBinary(text));  // over 10%
+  EXPECT_FALSE(LooksBinary("\x1b[31mred\x1b[0m\tand\fform\bfeed\r\n"));  // what terminals and text use
+  EXPECT_FALSE(LooksBinary("caf\xc3\xa9 na\xc3\xafve \xe2\x82\xac \xf0\x9f\x94\x91 and more words"));
+  EXPECT_FALSE(LooksBinary("Latin-1 caf\xe9 text is text"));
+  std::string random;
+  for (unsigned i = 0; i < 4096; ++i) random += static_cast<char>((i * 2654435761u) >> 24);
+  EXPECT_TRUE(LooksBinary(random));  // compressed or encrypted data
+  EXPECT_FALSE(LooksBinary(""));
+  // Only the first 8 KiB decide.
+  EXPECT_FALSE(LooksBinary(std::string(8192, 'x') + std::string(8192, '\0')));
+}
+
+TEST(Binary, TextRunsKeepOffsetsAndLines) {
+  using namespace std::string_literals;
+  bool any = false;
+  const std::string data = "\x7f" "ELF\0\0token=abcdefgh\0\x01short\0\nnext line!\x02\xff"s;
+  std::string runs = TextRuns(data, &any);
+  EXPECT_TRUE(any);
+  ASSERT_EQ(runs.size(), data.size());
+  EXPECT_EQ(runs, "      token=abcdefgh        \nnext line!  ");
+  EXPECT_EQ(TextRuns("\0abc\0defghi\0"s, &any), std::string(12, ' '));  // runs of 3 and 6
+  EXPECT_FALSE(any);
+  EXPECT_EQ(TextRuns("\n\n", &any), "\n\n");
+  EXPECT_FALSE(any);
+}
+
 TEST(Escape, ControlAndInvalidBytes) {
   EXPECT_EQ(EscapeForTerminal("a\x1b[31mb"), "a\\x1b[31mb");
   EXPECT_EQ(EscapeForTerminal("\xff"), "\\xff");

@@ -55,6 +55,33 @@ TEST(AllowlistFilter, PathRegexAllowsMatchingPathsOnly) {
   EXPECT_FALSE(f->Allowed(MakeFinding("r1", "pkg/main.go", "s3cr3t"), "", ""));
 }
 
+// The path signature names which allowlists with paths match a path, global and per rule;
+// allowlists without paths do not take part.
+TEST(AllowlistFilter, PathSignatureNamesTheAllowlistsThatMatchAPath) {
+  rules::RuleSet set;
+  set.rules = {MakeRule("r1"), MakeRule("r2")};
+  rules::Allowlist global, no_paths, per_rule;
+  global.paths = {"^testdata/"};
+  no_paths.regexes = {"^EXAMPLE"};
+  per_rule.paths = {"^fixtures/"};
+  set.allowlists = {global, no_paths};
+  set.rules[1].allowlists = {per_rule};
+  auto f = AllowlistFilter::Build(set);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_TRUE((*f)->HasPathAllowlists());
+  EXPECT_EQ((*f)->PathSignature("testdata/a.env"), "10");
+  EXPECT_EQ((*f)->PathSignature("fixtures/a.env"), "01");
+  EXPECT_EQ((*f)->PathSignature("src/a.env"), "00");
+
+  rules::RuleSet plain;
+  plain.rules = {MakeRule("r1")};
+  plain.allowlists = {no_paths};
+  auto g = AllowlistFilter::Build(plain);
+  ASSERT_TRUE(g.ok());
+  EXPECT_FALSE((*g)->HasPathAllowlists());
+  EXPECT_EQ((*g)->PathSignature("testdata/a.env"), "");
+}
+
 TEST(AllowlistFilter, RegexTargetsSecretByDefault) {
   rules::Allowlist a;
   a.regexes = {"^EXAMPLE"};

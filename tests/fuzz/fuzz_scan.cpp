@@ -56,13 +56,21 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   State& state = GetState();
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  if (keyhole::LooksBinary(bytes)) return 0;
   keyhole::Origin origin;
   origin.path = "src/app/config.js";
   std::string utf8;
-  keyhole::Blob blob = keyhole::DecodeUtf16(bytes, &utf8)
-                           ? keyhole::Blob(std::move(origin), std::move(utf8))
-                           : keyhole::Blob(std::move(origin), std::string(bytes));
+  bool any_run = false;
+  keyhole::Blob blob;
+  if (keyhole::DecodeUtf16(bytes, &utf8)) {
+    blob = keyhole::Blob(std::move(origin), std::move(utf8));
+  } else if (keyhole::LooksBinary(bytes)) {  // as the sources do: the printable runs
+    std::string runs = keyhole::TextRuns(bytes, &any_run);
+    if (!any_run) return 0;
+    origin.binary = true;
+    blob = keyhole::Blob(std::move(origin), std::move(runs));
+  } else {
+    blob = keyhole::Blob(std::move(origin), std::string(bytes));
+  }
   std::vector<keyhole::scan::Match> matches;
   if (!state.scanner->Scan(blob.bytes(), blob.origin().path, &matches).ok()) return 0;
   keyhole::analyze::AnalyzeOptions options;

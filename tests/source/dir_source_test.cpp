@@ -99,6 +99,25 @@ TEST(DirSource, IgnoredDirectoryIsNotDescended) {
   EXPECT_EQ(stats.skipped_ignored, 2u);  // one per ignored directory, contents not enumerated
 }
 
+// As in git, ignore rules only apply to untracked files: a file in the index is scanned,
+// and an ignored directory holding one is entered (its untracked files stay out).
+TEST(DirSource, TrackedFilesAreScannedEvenIfGitignored) {
+  TempDir dir;
+  Git(dir.path(), {"init", "-q"});
+  dir.Write(".gitignore", "*.env\nbuild/\n");
+  dir.Write("prod.env", "tracked");
+  dir.Write("local.env", "untracked");
+  dir.Write("build/keep.txt", "tracked");
+  dir.Write("build/out.txt", "untracked");
+  dir.Write("dist/x.env", "untracked");
+  Git(dir.path(), {"add", "-f", "prod.env", "build/keep.txt"});
+  ScanStats stats;
+  BlobMap blobs = ScanDir(dir.path(), stats);
+  EXPECT_EQ(Keys(blobs), (std::set<std::string>{".gitignore", "build/keep.txt", "prod.env"}));
+  EXPECT_EQ(stats.skipped_ignored, 3u);
+  EXPECT_TRUE(stats.notes().empty());
+}
+
 TEST(DirSource, ScanningASubdirectoryOfARepositoryHonoursItsGitignore) {
   TempDir dir;
   Git(dir.path(), {"init", "-q"});
@@ -210,19 +229,21 @@ TEST(DirSource, BinaryContentIsSkippedAndCounted) {
   EXPECT_EQ(stats.skipped_binary, 1u);
 }
 
-TEST(DirSource, BinaryExtensionsAreSkippedButTextFormatsAreScanned) {
+// The content decides, never the name: text under a "binary" extension is read as text,
+// binary content under any name yields its printable runs (or is skipped without any).
+TEST(DirSource, ContentNotTheExtensionDecidesWhatIsBinary) {
   TempDir dir;
   for (const char* name : {"logo.PNG", "lib.so", "App.class", "font.woff2", "doc.pdf", "bundle.zip"}) {
     dir.Write(name, "text-looking bytes");
   }
-  for (const char* name : {"layout.xml", "Info.plist", "package.json", "icon.svg", "Makefile", ".env"}) {
-    dir.Write(name, "text");
-  }
+  dir.Write("layout.xml", std::string("\x01\x02\0\x03 binary\0\x04\x05\x06", 15));
   ScanStats stats;
   BlobMap blobs = ScanDir(dir.path(), stats);
-  EXPECT_EQ(Keys(blobs), (std::set<std::string>{".env", "Info.plist", "Makefile", "icon.svg", "layout.xml",
-                                                "package.json"}));
-  EXPECT_EQ(stats.skipped_binary, 6u);
+  EXPECT_EQ(Keys(blobs), (std::set<std::string>{"App.class", "bundle.zip", "doc.pdf", "font.woff2", "lib.so",
+                                                "logo.PNG"}));
+  EXPECT_EQ(blobs["lib.so"], "text-looking bytes");
+  EXPECT_EQ(stats.skipped_binary, 1u);  // layout.xml: binary without a printable run of 8
+  EXPECT_EQ(stats.binary_scanned, 0u);
 }
 
 TEST(DirSource, OversizedFileIsSkippedAndCounted) {

@@ -144,6 +144,43 @@ TEST(GitHistorySource, EachUniqueBlobIsYieldedOnceAcrossMergesAndRenames) {
   EXPECT_EQ(shared[0]->origin().path, "a.txt");  // the first path, not the rename
 }
 
+// With path allowlists (a path signature), a blob first seen at an allowlisted path keeps
+// the other paths that could be judged differently, and moves to the first path no
+// allowlist names, with that commit's facts.
+TEST(GitHistorySource, BlobAtAnAllowlistedPathIsJudgedAtEveryPathItHas) {
+  Repo r;
+  std::string intro = r.Commit("testdata/a.env", "shared\n", "fixture");
+  r.Commit("testdata/b.env", "shared\n", "same signature as testdata/a.env");
+  r.Commit("fixtures/a.env", "shared\n", "another allowlist");
+  HistoryOptions opts;
+  opts.base.path_signature = [](std::string_view p) {
+    return std::string(p.starts_with("testdata/") ? "1" : "0") + (p.starts_with("fixtures/") ? "1" : "0");
+  };
+  ScanStats stats;
+  Collected c = ScanHistory(r.path(), stats, opts);
+  ASSERT_TRUE(c.status.ok()) << c.status.ToString();
+  ASSERT_EQ(c.With("shared").size(), 1u);
+  const Blob* b = c.With("shared")[0];
+  EXPECT_EQ(b->origin().path, "testdata/a.env");
+  EXPECT_EQ(b->origin().git->commit, intro);
+  EXPECT_EQ(b->origin().other_paths, (std::vector<std::string>{"fixtures/a.env"}));
+
+  std::string out = r.Commit("src/a.env", "shared\n", "copied out");
+  ScanStats stats2;
+  Collected c2 = ScanHistory(r.path(), stats2, opts);
+  ASSERT_EQ(c2.With("shared").size(), 1u);
+  b = c2.With("shared")[0];
+  EXPECT_EQ(b->origin().path, "src/a.env");
+  EXPECT_EQ(b->origin().git->commit, out);
+  EXPECT_TRUE(b->origin().other_paths.empty());
+
+  // Without path allowlists: the first path, nothing else recorded.
+  ScanStats stats3;
+  Collected c3 = ScanHistory(r.path(), stats3);
+  EXPECT_EQ(c3.With("shared")[0]->origin().path, "testdata/a.env");
+  EXPECT_TRUE(c3.With("shared")[0]->origin().other_paths.empty());
+}
+
 TEST(GitHistorySource, BranchOptionNarrowsTheWalk) {
   Repo r;
   r.Commit("a.txt", "a\n", "initial");
@@ -279,7 +316,9 @@ TEST(GitHistorySource, BinaryLfsAndOversizeBlobsAreSkippedAndCounted) {
   r.Commit("bin.dat", std::string("\x01\x02\0\x03 binary", 12), "binary");
   r.Commit("big.txt", std::string(2000, 'x'), "big");
   r.Commit("model.bin",
-           "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 12345\n", "lfs");
+           "version https://git-lfs.github.com/spec/v1\n"
+           "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n",
+           "lfs");
   r.Commit("ok.txt", "ok\n", "ok");
   ScanStats stats;
   HistoryOptions opts;
