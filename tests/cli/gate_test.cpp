@@ -472,6 +472,23 @@ TEST(ChangingFiles, ProcFilesAreReadToTheirEnd) {
   EXPECT_GT(report["summary"]["bytes_scanned"].get<int>(), 20) << r.out;
 }
 
+TEST(CredentialFileRules, ReaderFindingsBelongToRulesThatCanBeDisabledAndExplained) {
+  TempDir dir;
+  dir.Write(".netrc", "machine api.acme.io login deploy password Q7v2Lk9xRt4mWz3p\n");
+  CommandResult on = RunKeyhole({"scan", dir.path().string(), "--format", "json"});
+  EXPECT_EQ(on.exit_code, 1) << on.err;
+  EXPECT_NE(on.out.find("\"netrc-password\""), std::string::npos) << on.out;
+  const fs::path cfg = dir.Write("off.toml", "[extend]\nuseDefault = true\ndisabledRules = [\"netrc-password\"]\n");
+  CommandResult off = RunKeyhole({"scan", dir.path().string(), "--config", cfg.string(), "--format", "json"});
+  EXPECT_EQ(off.exit_code, 0) << off.out << off.err;
+  for (const char* id : {"netrc-password", "pgpass-password", "terraform-state-secret"}) {
+    CommandResult explain = RunKeyhole({"rules", "explain", id});
+    EXPECT_EQ(explain.exit_code, 0) << id << ": " << explain.err;
+  }
+  CommandResult list = RunKeyhole({"rules", "list"});
+  EXPECT_NE(list.out.find("pgpass-password"), std::string::npos);
+}
+
 // --- writing reports ----------------------------------------------------------------
 
 TEST(ReportOutput, ASymlinkAtTheOutputPathIsReplacedNotFollowed) {
