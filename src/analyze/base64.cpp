@@ -1,5 +1,7 @@
 #include "analyze/base64.h"
 
+#include <cstdint>
+
 #include <array>
 
 namespace keyhole::analyze {
@@ -51,6 +53,25 @@ std::optional<std::string> Base64Decode(std::string_view in) {
 std::optional<std::string> Base64UrlDecode(std::string_view in) {
   static const auto kTable = MakeTable('-', '_');
   return Decode(in, kTable);
+}
+
+std::string Base64Encode(std::string_view in, bool url) {
+  const char* k = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                      : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() * 4 + 2) / 3);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : in) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += k[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += k[(acc << (6 - bits)) & 63];
+  return out;
 }
 
 }  // namespace keyhole::analyze

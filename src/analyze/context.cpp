@@ -4,7 +4,9 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "analyze/placeholder.h"
@@ -565,29 +567,14 @@ const Model& TheModel() {
 
 }  // namespace
 
-double ContextScore(const std::vector<float>& x) {
-  const Model& m = TheModel();
-  if (!m.error.empty()) return 0.0;
-  double margin = m.base_margin;
-  for (const std::vector<Node>& tree : m.trees) {
-    size_t id = 0;
-    for (int steps = 0; steps < 64 && tree[id].feature >= 0; ++steps) {
-      const Node& node = tree[id];
-      id = static_cast<size_t>(x[static_cast<size_t>(node.feature)] < node.threshold ? node.yes : node.no);
-    }
-    margin += tree[id].value;
-  }
-  return 1.0 / (1.0 + std::exp(-margin));
-}
+namespace {
 
-double ContextScoreIfReaches(const std::vector<float>& x, double threshold) {
-  const Model& m = TheModel();
-  if (!m.error.empty()) return 0.0;
-  if (threshold <= 0.0 || threshold >= 1.0) return ContextScore(x);
-  const double target = std::log(threshold / (1.0 - threshold));
+// The model's margin for `x`; nullopt as soon as it can no longer reach `target` (pass
+// -infinity to always get it).
+std::optional<double> Margin(const Model& m, const std::vector<float>& x, double target) {
   double margin = m.base_margin;
   for (size_t t = 0; t < m.trees.size(); ++t) {
-    if (margin + m.rest_max[t] < target) return 0.0;  // cannot reach it any more
+    if (margin + m.rest_max[t] < target) return std::nullopt;
     const std::vector<Node>& tree = m.trees[t];
     size_t id = 0;
     for (int steps = 0; steps < 64 && tree[id].feature >= 0; ++steps) {
@@ -596,7 +583,25 @@ double ContextScoreIfReaches(const std::vector<float>& x, double threshold) {
     }
     margin += tree[id].value;
   }
-  return 1.0 / (1.0 + std::exp(-margin));
+  return margin;
+}
+
+double Sigmoid(double margin) { return 1.0 / (1.0 + std::exp(-margin)); }
+
+}  // namespace
+
+double ContextScore(const std::vector<float>& x) {
+  const Model& m = TheModel();
+  if (!m.error.empty()) return 0.0;
+  return Sigmoid(*Margin(m, x, -std::numeric_limits<double>::infinity()));
+}
+
+double ContextScoreIfReaches(const std::vector<float>& x, double threshold) {
+  const Model& m = TheModel();
+  if (!m.error.empty()) return 0.0;
+  if (threshold <= 0.0 || threshold >= 1.0) return ContextScore(x);
+  std::optional<double> margin = Margin(m, x, std::log(threshold / (1.0 - threshold)));
+  return margin ? Sigmoid(*margin) : 0.0;
 }
 
 double ContextThreshold() { return TheModel().threshold; }

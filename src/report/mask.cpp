@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "analyze/base64.h"
 #include "analyze/wordlike.h"
 #include "core/text.h"
 
@@ -232,23 +233,6 @@ void AddGeneratedWords(std::string_view text, std::vector<Span>* out) {
   }
 }
 
-std::string Base64(std::string_view in, bool url) {
-  const char* k = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-                      : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += k[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += k[(acc << (6 - bits)) & 63];
-  return out;
-}
 
 void AddOccurrences(std::string_view text, std::string_view needle, bool (*widen)(char),
                     std::vector<Span>* out) {
@@ -285,7 +269,7 @@ void AddCopies(std::string_view text, std::string_view secret, std::vector<Span>
     for (size_t r = 0; r < 3; ++r) {
       std::string padded(r, '\0');
       padded.append(secret);
-      std::string enc = Base64(padded, url);
+      std::string enc = analyze::Base64Encode(padded, url);
       size_t begin = r > 0 ? 4 : 0;
       size_t end = 4 * (padded.size() / 3);
       if (end < begin + 8) continue;

@@ -28,21 +28,6 @@ void WriteIn(const fs::path& root, const std::string& rel, const std::string& co
   std::ofstream(root / rel, std::ios::binary) << content;
 }
 
-// Environment for git with hooks enabled: no user or system config, fixed identity.
-std::vector<std::string> GitEnv(const fs::path& home) {
-  const char* path = std::getenv("PATH");
-  return {"HOME=" + home.string(),
-          "PRE_COMMIT_HOME=" + (home / "pre-commit-cache").string(),
-          "GIT_CONFIG_NOSYSTEM=1",
-          "GIT_AUTHOR_NAME=Test Author",
-          "GIT_AUTHOR_EMAIL=author@example.com",
-          "GIT_COMMITTER_NAME=Test Author",
-          "GIT_COMMITTER_EMAIL=author@example.com",
-          "KEYHOLE_PREBUILT=" + KeyholeBinary().string(),
-          "NO_COLOR=1",
-          std::string("PATH=") + (path ? path : "/usr/bin:/bin")};
-}
-
 class CommitGate : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -58,7 +43,7 @@ class CommitGate : public ::testing::Test {
   CommandResult GitHooked(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"git"};
     argv.insert(argv.end(), args.begin(), args.end());
-    return testing::Run(argv, repo_, {}, GitEnv(home_.path()));
+    return testing::Run(argv, repo_, {}, HookEnv(home_.path()));
   }
 
   void InstallKeyholeHook() {
@@ -139,7 +124,7 @@ TEST_F(CommitGate, PreCommitFrameworkCommitAllIsScanned) {
           "repos:\n  - repo: " + hooks.string() + "\n    rev: " + rev + "\n    hooks:\n      - id: keyhole\n");
   Git(repo_, {"add", "-A"});
   Git(repo_, {"commit", "-q", "-m", "pre-commit config"});
-  CommandResult install = testing::Run({"pre-commit", "install"}, repo_, {}, GitEnv(home_.path()));
+  CommandResult install = testing::Run({"pre-commit", "install"}, repo_, {}, HookEnv(home_.path()));
   ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
 
   WriteIn(repo_, "deploy.sh", "#!/bin/sh\nexport GH_TOKEN=" + FakeGithubToken(1305) + "\n");

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "analyze/base64.h"
 #include "support/test_util.h"
 
 namespace keyhole::testing {
@@ -18,22 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string Base64Url(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += k[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += k[(acc << (6 - bits)) & 63];
-  return out;
-}
+std::string Base64Url(const std::string& in) { return analyze::Base64Encode(in, /*url=*/true); }
 
 std::string FakeJwt(unsigned seed) {
   std::string header = R"({"alg":"RS256","typ":"JWT"})";

@@ -180,4 +180,20 @@ std::string FakeAwsSecret(unsigned seed) {
   return s;
 }
 
+std::vector<std::string> HookEnv(const std::filesystem::path& home, const std::string& path_prefix) {
+  const char* path = std::getenv("PATH");
+  std::string p = path ? path : "/usr/bin:/bin";
+  if (!path_prefix.empty()) p = path_prefix + ":" + p;
+  return {"HOME=" + home.string(),
+          "PRE_COMMIT_HOME=" + (home / "pre-commit-cache").string(),
+          "GIT_CONFIG_NOSYSTEM=1",
+          "GIT_AUTHOR_NAME=Test Author",
+          "GIT_AUTHOR_EMAIL=author@example.com",
+          "GIT_COMMITTER_NAME=Test Author",
+          "GIT_COMMITTER_EMAIL=author@example.com",
+          "KEYHOLE_PREBUILT=" + KeyholeBinary().string(),
+          "PATH=" + p,
+          "NO_COLOR=1"};
+}
+
 }  // namespace keyhole::testing

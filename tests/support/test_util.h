@@ -37,6 +37,11 @@ CommandResult Run(const std::vector<std::string>& argv, const std::filesystem::p
 CommandResult RunKeyhole(const std::vector<std::string>& args, const std::filesystem::path& cwd = {},
                          const std::string& input = {}, const std::vector<std::string>& env = {});
 
+// Environment for running git with the repository's hooks (and pre-commit) enabled: a
+// private HOME and PRE_COMMIT_HOME under `home`, no system git config, a fixed identity,
+// KEYHOLE_PREBUILT set to the built binary, PATH (with `path_prefix` first, if given).
+std::vector<std::string> HookEnv(const std::filesystem::path& home, const std::string& path_prefix = {});
+
 // Runs `git args...` in `repo` with a fixed identity and dates; fails the test on error.
 std::string Git(const std::filesystem::path& repo, const std::vector<std::string>& args);
 
