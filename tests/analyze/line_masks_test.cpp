@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyze/analyze.h"
+#include "analyze/base64.h"
 #include "depth_test_util.h"
 #include "findings/filter.h"
 #include "support/test_util.h"
@@ -119,20 +120,7 @@ TEST(LineMasks, AreOffsetsOfTheLineWindow) {
 // Two decoded findings of one line: each masks the other's encoded span.
 TEST(LineMasks, DecodedSpansMaskEachOther) {
   std::string one = keyhole::testing::FakeGithubToken(604), two = keyhole::testing::FakeGithubToken(605);
-  auto b64 = [](const std::string& s) {
-    static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (unsigned char c : s) {
-      acc = (acc << 8) | c;
-      bits += 8;
-      while (bits >= 6) out += k[(acc >> (bits -= 6)) & 63];
-    }
-    if (bits > 0) out += k[(acc << (6 - bits)) & 63];
-    while (out.size() % 4) out += '=';
-    return out;
-  };
+  auto b64 = [](const std::string& in) { return keyhole::analyze::Base64Encode(in, /*url=*/false); };
   std::string a = b64("token: " + one), b = b64("token: " + two);
   std::vector<findings::Finding> fs =
       testing::ScanWithDefaults("auth: " + a + " again: " + b + "\n", "deploy/values.yaml");

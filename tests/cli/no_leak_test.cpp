@@ -168,19 +168,7 @@ TEST(NoLeak, ShowSecretsPrintsEveryPlantedSecret) {
 // --- the other secrets of a finding's line, and commit summaries (issue 13 items 2, 13)
 
 std::string Base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += k[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += k[(acc << (6 - bits)) & 63];
+  std::string out = analyze::Base64Encode(in, /*url=*/false);
   while (out.size() % 4 != 0) out += '=';
   return out;
 }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "analyze/base64.h"
 #include "report/mask.h"
 #include "report/report_util.h"
 #include "support/test_util.h"
@@ -113,19 +114,7 @@ TEST(SecretLikeSpans, MaskGeneratedValuesBoundValuesSchemesAndPemBodies) {
 TEST(AddCopies, FindsPlainBase64AtEveryOffsetAndPercentEncodedCopies) {
   std::string secret = "s3cr3t:" + testing::RandomAlnum(902, 20);
   // base64("x" + secret) and base64("xy" + secret), computed by hand below.
-  auto b64 = [](const std::string& in) {
-    static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (unsigned char c : in) {
-      acc = (acc << 8) | c;
-      bits += 8;
-      while (bits >= 6) out += k[(acc >> (bits -= 6)) & 63];
-    }
-    if (bits > 0) out += k[(acc << (6 - bits)) & 63];
-    return out;
-  };
+  auto b64 = [](const std::string& in) { return keyhole::analyze::Base64Encode(in, /*url=*/false); };
   for (const std::string& encoded : {b64(secret), b64("x" + secret), b64("xy" + secret + "z")}) {
     std::string text = "v: " + encoded + " end";
     std::vector<Span> spans;
