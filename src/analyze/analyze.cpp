@@ -475,7 +475,8 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
       if (std::find(rules_hit.begin(), rules_hit.end(), ri) == rules_hit.end()) rules_hit.push_back(ri);
       size_t off = lv.context_hits[j].offset;
       size_t wb = off > line_begin + kWindow ? off - kWindow : line_begin;
-      size_t we = std::min(line_begin + line.size(), off + kWindow);
+      // + the scanner's spacing of a context rule's matches (it keeps one per 64 bytes).
+      size_t we = std::min(line_begin + line.size(), off + kWindow + 64);
       if (line.size() <= kLongLine) {
         wb = line_begin;
         we = line_begin + line.size();

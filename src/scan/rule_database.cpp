@@ -101,6 +101,7 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
   if (n >= UINT32_MAX) return Status::InvalidArgument("too many rules");
   impl.gates.assign(n, Gate::kAlways);
   impl.multiline.assign(n, false);
+  impl.sparse.assign(n, false);
   impl.lazy_prefix.resize(n);
   impl.has_path.assign(n, false);
   impl.keywords.resize(n);
@@ -125,6 +126,7 @@ Result<std::unique_ptr<RuleDatabase>> RuleDatabase::Build(const rules::RuleSet& 
       if (!k.empty()) impl.keywords[i].push_back(AsciiLower(k));
     }
     impl.multiline[i] = !rule.regex.empty() && internal::IsMultiLine(rule.regex);
+    impl.sparse[i] = rule.analyzer == "context";
     impl.lazy_prefix[i] = internal::SplitLazyClassPrefix(rule.regex);
   }
 

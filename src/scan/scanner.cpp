@@ -91,6 +91,8 @@ struct Scanner::Impl {
   struct KeywordMemo {
     size_t hit = 0, hit_end = 0;  // a keyword occurrence [hit, hit_end) ...
     uint64_t scan = 0;            // ... valid when scan == scan_number
+    size_t kept_at = 0;           // sparse rules: where the last kept match began ...
+    uint64_t kept_scan = 0;       // ... valid when kept_scan == scan_number
   };
   std::vector<KeywordMemo> keyword_memo;  // per rule
   uint64_t scan_number = 0;                 // bumped per Scan: invalidates every memo
@@ -110,6 +112,8 @@ struct Scanner::Impl {
   std::vector<char> active;               // per rule: its path filter passed for this blob
   std::vector<int> path_hits;             // path filters that matched this blob's path
   std::vector<std::pair<unsigned, size_t>> raw_hits;  // (pattern id, end offset)
+  std::string_view hit_data;                           // PrefilterRegions' blob
+  std::vector<size_t> last_hit_end;                    // per pattern: its last kept hit
   // Per rule, in increasing offset order (hits are visited in order), so no sort is needed
   // before merging.
   std::vector<std::vector<Region>> regions;
@@ -181,7 +185,17 @@ Status Scanner::Impl::RunRegion(std::string_view data, const Region& region) {
     }
     if (secret.data() == nullptr || secret.empty()) continue;  // no secret to report
     const size_t abs_mb = region.text_begin + mb, abs_me = region.text_begin + me;
+    KeywordMemo& memo = keyword_memo[r];
+    if (db.sparse[r] && memo.kept_scan == scan_number && abs_mb >= memo.kept_at &&
+        abs_mb < memo.kept_at + RuleDatabase::Impl::kSparseSpacing &&
+        data.substr(memo.kept_at, abs_mb - memo.kept_at).find_first_of("\r\n") == std::string_view::npos) {
+      continue;  // on the line of the previous match, whose window covers this one
+    }
     if (!KeywordNearby(data, r, abs_mb, abs_me)) continue;
+    if (db.sparse[r]) {
+      memo.kept_scan = scan_number;
+      memo.kept_at = abs_mb;
+    }
     Match m;
     m.rule_index = r;
     m.match_begin = abs_mb;
@@ -243,9 +257,24 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
     return Status::Unsupported("blob larger than 4 GiB cannot be prefiltered");
   }
   raw_hits.clear();
+  hit_data = data;
+  last_hit_end.assign(db.pattern_rules.size(), SIZE_MAX);
+  // A pattern hitting again on the same line within 64 bytes of its last hit adds no
+  // region (a region reaches kLineWindow either side of its hit, or is the whole line):
+  // dropped here, so a line of millions of keyword hits keeps a fraction of them.
   auto on_hit = [](unsigned id, unsigned long long /*from*/, unsigned long long to,
                    unsigned /*flags*/, void* ctx) -> int {
-    static_cast<Impl*>(ctx)->raw_hits.emplace_back(id, static_cast<size_t>(to));
+    Impl* self = static_cast<Impl*>(ctx);
+    const auto end = static_cast<size_t>(to);
+    if (id < self->last_hit_end.size()) {
+      size_t& last = self->last_hit_end[id];
+      if (last != SIZE_MAX && end >= last && end - last < 64 &&
+          self->hit_data.substr(last, end - last).find_first_of("\r\n") == std::string_view::npos) {
+        return 0;
+      }
+      last = end;
+    }
+    self->raw_hits.emplace_back(id, end);
     return 0;
   };
   if (hs_scan(db.hs, data.data(), static_cast<unsigned>(data.size()), 0, scratch, on_hit,
