@@ -17,7 +17,7 @@ mkdir -p "$DIR"
 import os, random, string, sys, zlib
 d = sys.argv[1]
 r = random.Random(1)
-A = string.digits + string.ascii_letters
+A = string.digits + string.ascii_uppercase + string.ascii_lowercase  # GitHub's base62 order
 def b62(n):
     s = ''
     while n: s = A[n % 62] + s; n //= 62
