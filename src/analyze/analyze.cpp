@@ -133,6 +133,29 @@ struct Level {
     if (begin < end) masks.emplace_back(begin, end);
   }
 
+  // Findings the per-file cap dropped while the blob was still being read (PruneToCap),
+  // and the most severe of them.
+  size_t pruned = 0;
+  std::optional<Severity> max_pruned = std::nullopt;
+  size_t prune_at = 0;  // PruneToCap looks again at this many pending findings
+  // The spans of the pruned findings (sorted by begin) and the longest: a later candidate
+  // overlapping one is the same secret again, as Dedup would have judged, not one more.
+  std::vector<std::pair<size_t, size_t>> pruned_spans = {};
+  size_t pruned_longest = 0;
+
+  bool OverlapsPruned(size_t b, size_t e) const {
+    auto it = std::lower_bound(pruned_spans.begin(), pruned_spans.end(),
+                               std::pair<size_t, size_t>(b > pruned_longest ? b - pruned_longest : 0, 0));
+    for (; it != pruned_spans.end() && it->first < e; ++it) {
+      if (it->second > b) return true;
+    }
+    return false;
+  }
+  void DropPrunedDuplicates(std::vector<Pending>* pending) const {
+    if (pruned_spans.empty()) return;
+    std::erase_if(*pending, [this](const Pending& p) { return OverlapsPruned(p.begin, p.end); });
+  }
+
   uint32_t allow_checked_line = 0;  // Place(): the last line judged for inline allows
   bool line_allowed = false;
   // Decoded text of an encoded span outside the added lines of a renamed file: all its
@@ -217,6 +240,34 @@ void Finish(Level& lv, std::string_view line, findings::Finding& f) {
   f.fingerprint = findings::Fingerprint(f.rule_id, f.path, f.secret);
 }
 
+// Bounds memory on hostile input (a line of 40,000 tokens): once the blob has twice the
+// per-file cap of findings, only the `cap` most severe are kept — the rest would be cut at
+// the end anyway; their number and worst severity still reach the note and --fail-on.
+void PruneToCap(Level& lv, std::vector<Pending>* pending) {
+  const size_t cap = std::max<size_t>(lv.options.max_findings_per_blob, 1);
+  if (lv.depth != 0 || pending->size() < std::max(2 * cap, lv.prune_at)) return;
+  // Duplicates (one secret, several rules) are merged first, as at the end: they must not
+  // count as dropped findings.
+  Dedup(*pending);
+  lv.DropPrunedDuplicates(pending);
+  lv.prune_at = 2 * pending->size();  // amortised: never re-deduplicated at every push
+  if (pending->size() < 2 * cap) return;
+  lv.prune_at = 0;
+  std::stable_sort(pending->begin(), pending->end(), [](const Pending& a, const Pending& b) {
+    return a.finding.severity > b.finding.severity;
+  });
+  const Severity worst = (*pending)[cap].finding.severity;
+  if (!lv.max_pruned || worst > *lv.max_pruned) lv.max_pruned = worst;
+  lv.pruned += pending->size() - cap;
+  for (size_t i = cap; i < pending->size(); ++i) {
+    const Pending& p = (*pending)[i];
+    lv.pruned_spans.emplace_back(p.begin, p.end);
+    lv.pruned_longest = std::max(lv.pruned_longest, p.end - p.begin);
+  }
+  std::sort(lv.pruned_spans.begin(), lv.pruned_spans.end());
+  pending->resize(cap);
+}
+
 void AnalyzeLevel(Level& lv, const std::vector<scan::Match>& matches, size_t region_begin,
                   size_t region_end, std::vector<Pending>* pending);
 
@@ -278,6 +329,7 @@ void FromMatches(Level& lv, const std::vector<scan::Match>& matches, std::vector
     Finish(lv, line, f);
     pending->push_back(Pending{std::move(f), m.secret_begin, m.secret_end,
                                m.match_end - m.match_begin, lv.next_order++});
+    PruneToCap(lv, pending);
   }
 }
 
@@ -570,6 +622,7 @@ void FromContext(Level& lv, std::vector<Pending>* pending) {
         if (Suppressed(lv, f, secret, placed_line, carried)) continue;
         Finish(lv, placed_line, f);
         pending->push_back(Pending{std::move(f), begin, end, len, lv.next_order++});
+        PruneToCap(lv, pending);
       }
     }
   }
@@ -623,7 +676,9 @@ size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
   AnalyzeLevel(lv, matches, 0, blob.bytes().size(), &pending);
   // Before the cap: a finding the cap drops still gets masked in its neighbours' snippets.
   AttachLineMasks(lv.masks, pending);
-  size_t dropped = 0;
+  lv.DropPrunedDuplicates(&pending);
+  size_t dropped = lv.pruned;
+  if (max_dropped != nullptr) *max_dropped = lv.max_pruned;
   const size_t cap = std::max<size_t>(options.max_findings_per_blob, 1);
   if (pending.size() > cap) {
     // The most severe first: 1,000 informational hits ahead of an AWS key must not push
@@ -631,8 +686,9 @@ size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
     std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
       return a.finding.severity > b.finding.severity;
     });
-    dropped = pending.size() - cap;
-    if (max_dropped != nullptr) *max_dropped = pending[cap].finding.severity;  // the worst dropped
+    dropped += pending.size() - cap;
+    const Severity worst = pending[cap].finding.severity;  // the worst dropped now
+    if (max_dropped != nullptr && (!*max_dropped || worst > **max_dropped)) *max_dropped = worst;
     pending.resize(cap);
   }
   for (Pending& p : pending) out->push_back(std::move(p.finding));
