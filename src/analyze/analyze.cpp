@@ -360,6 +360,7 @@ void FromReader(Level& lv, std::vector<Pending>* pending) {
     Finish(lv, line, f);
     pending->push_back(Pending{std::move(f), hit.begin, hit.end, hit.end - hit.begin,
                                lv.next_order++, Source::kReader});
+    PruneToCap(lv, pending);
   }
 }
 
