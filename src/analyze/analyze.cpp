@@ -240,6 +240,23 @@ void Finish(Level& lv, std::string_view line, findings::Finding& f) {
   f.fingerprint = findings::Fingerprint(f.rule_id, f.path, f.secret);
 }
 
+// Keeps the `cap` most severe of *pending (stable: equal severities keep their order) —
+// 1,000 informational hits ahead of an AWS key must not push the key out — and returns the
+// severity of the worst one dropped; nullopt when nothing is dropped.
+std::optional<Severity> KeepMostSevere(std::vector<Pending>* pending, size_t cap,
+                                       std::vector<std::pair<size_t, size_t>>* dropped_spans = nullptr) {
+  if (pending->size() <= cap) return std::nullopt;
+  std::stable_sort(pending->begin(), pending->end(), [](const Pending& a, const Pending& b) {
+    return a.finding.severity > b.finding.severity;
+  });
+  const Severity worst = (*pending)[cap].finding.severity;
+  if (dropped_spans != nullptr) {
+    for (size_t i = cap; i < pending->size(); ++i) dropped_spans->emplace_back((*pending)[i].begin, (*pending)[i].end);
+  }
+  pending->resize(cap);
+  return worst;
+}
+
 // Bounds memory on hostile input (a line of 40,000 tokens): once the blob has twice the
 // per-file cap of findings, only the `cap` most severe are kept — the rest would be cut at
 // the end anyway; their number and worst severity still reach the note and --fail-on.
@@ -253,19 +270,14 @@ void PruneToCap(Level& lv, std::vector<Pending>* pending) {
   lv.prune_at = 2 * pending->size();  // amortised: never re-deduplicated at every push
   if (pending->size() < 2 * cap) return;
   lv.prune_at = 0;
-  std::stable_sort(pending->begin(), pending->end(), [](const Pending& a, const Pending& b) {
-    return a.finding.severity > b.finding.severity;
-  });
-  const Severity worst = (*pending)[cap].finding.severity;
-  if (!lv.max_pruned || worst > *lv.max_pruned) lv.max_pruned = worst;
+  const size_t before = lv.pruned_spans.size();
   lv.pruned += pending->size() - cap;
-  for (size_t i = cap; i < pending->size(); ++i) {
-    const Pending& p = (*pending)[i];
-    lv.pruned_spans.emplace_back(p.begin, p.end);
-    lv.pruned_longest = std::max(lv.pruned_longest, p.end - p.begin);
+  const Severity worst = *KeepMostSevere(pending, cap, &lv.pruned_spans);
+  if (!lv.max_pruned || worst > *lv.max_pruned) lv.max_pruned = worst;
+  for (size_t i = before; i < lv.pruned_spans.size(); ++i) {
+    lv.pruned_longest = std::max(lv.pruned_longest, lv.pruned_spans[i].second - lv.pruned_spans[i].first);
   }
   std::sort(lv.pruned_spans.begin(), lv.pruned_spans.end());
-  pending->resize(cap);
 }
 
 void AnalyzeLevel(Level& lv, const std::vector<scan::Match>& matches, size_t region_begin,
@@ -681,16 +693,10 @@ size_t AnalyzeBlob(const Blob& blob, const rules::RuleSet& rules,
   size_t dropped = lv.pruned;
   if (max_dropped != nullptr) *max_dropped = lv.max_pruned;
   const size_t cap = std::max<size_t>(options.max_findings_per_blob, 1);
-  if (pending.size() > cap) {
-    // The most severe first: 1,000 informational hits ahead of an AWS key must not push
-    // the key out of the report. Stable, so equal severities keep their input order.
-    std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
-      return a.finding.severity > b.finding.severity;
-    });
-    dropped += pending.size() - cap;
-    const Severity worst = pending[cap].finding.severity;  // the worst dropped now
-    if (max_dropped != nullptr && (!*max_dropped || worst > **max_dropped)) *max_dropped = worst;
-    pending.resize(cap);
+  if (pending.size() > cap) dropped += pending.size() - cap;
+  if (std::optional<Severity> worst = KeepMostSevere(&pending, cap);
+      worst && max_dropped != nullptr && (!*max_dropped || *worst > **max_dropped)) {
+    *max_dropped = worst;
   }
   for (Pending& p : pending) out->push_back(std::move(p.finding));
   return dropped;

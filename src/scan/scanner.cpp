@@ -20,6 +20,11 @@ constexpr size_t kKeywordReach = 4 << 10;
 
 bool IsEol(char c) { return c == '\n' || c == '\r'; }
 
+// Whether data[from, to) holds no line end: both offsets are on one line.
+bool SameLine(std::string_view data, size_t from, size_t to) {
+  return data.substr(from, to - from).find_first_of("\r\n") == std::string_view::npos;
+}
+
 // Where a rule's RE2 runs: the match must lie in [begin, end); [text_begin, text_end) is the
 // text it sees (a line, or the whole blob for multi-line rules), so that ^, $ and \b judge
 // the real neighbours rather than the window's edges.
@@ -187,8 +192,7 @@ Status Scanner::Impl::RunRegion(std::string_view data, const Region& region) {
     const size_t abs_mb = region.text_begin + mb, abs_me = region.text_begin + me;
     KeywordMemo& memo = keyword_memo[r];
     if (db.sparse[r] && memo.kept_scan == scan_number && abs_mb >= memo.kept_at &&
-        abs_mb < memo.kept_at + RuleDatabase::Impl::kSparseSpacing &&
-        data.substr(memo.kept_at, abs_mb - memo.kept_at).find_first_of("\r\n") == std::string_view::npos) {
+        abs_mb < memo.kept_at + RuleDatabase::Impl::kSparseSpacing && SameLine(data, memo.kept_at, abs_mb)) {
       continue;  // on the line of the previous match, whose window covers this one
     }
     if (!KeywordNearby(data, r, abs_mb, abs_me)) continue;
@@ -268,8 +272,7 @@ Status Scanner::Impl::PrefilterRegions(std::string_view data) {
     const auto end = static_cast<size_t>(to);
     if (id < self->last_hit_end.size()) {
       size_t& last = self->last_hit_end[id];
-      if (last != SIZE_MAX && end >= last && end - last < 64 &&
-          self->hit_data.substr(last, end - last).find_first_of("\r\n") == std::string_view::npos) {
+      if (last != SIZE_MAX && end >= last && end - last < 64 && SameLine(self->hit_data, last, end)) {
         return 0;
       }
       last = end;
